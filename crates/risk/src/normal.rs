@@ -1,0 +1,178 @@
+//! The standard normal distribution: density `phi` and distribution function `N`.
+//!
+//! Method: the upper tail is `Q(x) = 1 - N(x) = phi(x) M(x)` for `x >= 0`, where `M` is
+//! the Mills ratio. On `[0, 13]`, `M` is a (12, 12) near-minimax rational function of
+//! `v = x / 13` fitted by `scripts/reference/gen_tables.py` (relative error 2.8e-21 exact,
+//! 3.2e-20 with its coefficients rounded); every coefficient is positive, so Horner's rule
+//! has no cancellation. Beyond 13, the asymptotic series to `945 / x^10` (relative error
+//! below 5e-10, on values below 6.2e-39). Computing the tail as a product keeps *relative*
+//! precision far out in it, which the greeks of deep out-of-the-money options need;
+//! `N(x)` for `x >= 0` is then `1 - Q(x)`.
+//!
+//! Monotonicity: `phi` on `x >= 0` is a composition of monotone rounded operations and the
+//! monotone `exp`; `Q`'s relative error (below 2.5e-19) is under half its relative change
+//! per 1e-18 step of `x` (`1e-18 / M(x) >= 0.79e-18`), so `N` evaluated on 18-decimal
+//! inputs is non-decreasing. The tests sweep it in 1-wei steps.
+
+use crate::exp::exp_float;
+use crate::float::Float;
+use crate::tables::{E_18, E_M18, INV_SQRT_2PI, MILLS_INV_X_MAX, MILLS_P, MILLS_Q, MILLS_X_MAX};
+
+/// `phi(x) = e^(-x^2/2) / sqrt(2 pi)`. Relative error below 3e-19 + 2^-64 x^2.
+pub(crate) fn pdf(x: Float) -> Float {
+    exp_float(x.mul(x).mul_pow2(-1).neg()).mul(INV_SQRT_2PI)
+}
+
+/// The Mills ratio `M(x) = Q(x) / phi(x)` for `x >= 0` (the sign of `x` is ignored).
+fn mills(x: Float) -> Float {
+    let x = x.abs();
+    if x.cmp(MILLS_X_MAX).is_le() {
+        let v = x.mul(MILLS_INV_X_MAX);
+        let (mut p, mut q) = (MILLS_P[MILLS_P.len() - 1], MILLS_Q[MILLS_Q.len() - 1]);
+        let mut i = MILLS_P.len() - 1;
+        while i > 0 {
+            i -= 1;
+            p = p.mul(v).add(MILLS_P[i]);
+            q = q.mul(v).add(MILLS_Q[i]);
+        }
+        p.div(q)
+    } else {
+        // (1/x)(1 - t + 3t^2 - 15t^3 + 105t^4 - 945t^5), t = 1/x^2.
+        let inv = Float::ONE.div(x);
+        let t = inv.mul(inv);
+        let mut s = Float::ONE;
+        for k in [9u128, 7, 5, 3, 1] {
+            s = Float::ONE.sub(Float::from_u128(k).mul(t).mul(s));
+        }
+        inv.mul(s)
+    }
+}
+
+/// The upper tail `Q(|x|) = P(Z > |x|)`, with relative precision (below 2.5e-19 for
+/// `|x| <= 13`; beyond, below 5e-10 on values under 6.2e-39).
+pub(crate) fn upper_tail(x: Float) -> Float {
+    let x = x.abs();
+    pdf(x).mul(mills(x))
+}
+
+/// The standard normal density `phi(x)` at an 18-decimal `x`, 18 decimals, rounded to
+/// nearest.
+///
+/// - Domain: every `i128`; the result is 0 for `|x| > 9.1`, where `phi < 0.5e-18`.
+/// - Even, and non-increasing in `|x|`.
+/// - Error: at most 0.5 wei plus 1e-21 (measured on the reference vectors in the tests).
+///
+/// ```
+/// use mutual_risk::normal::pdf_wad;
+/// assert_eq!(pdf_wad(0), 398942280401432678); // 1/sqrt(2 pi) = 0.398942280401432677939...
+/// assert_eq!(pdf_wad(1_000_000_000_000_000_000), 241970724519143350); // 0.241970724519143349797...
+/// ```
+#[must_use]
+pub fn pdf_wad(x_wad: i128) -> u128 {
+    let x = Float::from_i128(x_wad).mul(E_M18);
+    to_wad(pdf(x))
+}
+
+/// The standard normal distribution function `N(x)` at an 18-decimal `x`, 18 decimals,
+/// rounded to nearest.
+///
+/// - Domain: every `i128`; the result is 0 below `x = -8.7` and `1e18` above `8.7`, where
+///   the tail is under 0.5e-18.
+/// - Non-decreasing in `x`; `cdf_wad(x) + cdf_wad(-x) = 1e18` to within 1 wei.
+/// - Error: at most 0.5 wei plus 1e-20 (measured on the reference vectors in the tests).
+///
+/// ```
+/// use mutual_risk::normal::cdf_wad;
+/// assert_eq!(cdf_wad(0), 500000000000000000);
+/// assert_eq!(cdf_wad(1_000_000_000_000_000_000), 841344746068542949); // 0.841344746068542948585...
+/// assert_eq!(cdf_wad(-1_000_000_000_000_000_000), 158655253931457051); // 0.158655253931457051414...
+/// ```
+#[must_use]
+pub fn cdf_wad(x_wad: i128) -> u128 {
+    let x = Float::from_i128(x_wad).mul(E_M18);
+    let tail = to_wad(upper_tail(x));
+    if x_wad < 0 {
+        tail
+    } else {
+        1_000_000_000_000_000_000 - tail
+    }
+}
+
+/// A value in `[0, 1]` to 18 decimals, rounded to nearest.
+fn to_wad(v: Float) -> u128 {
+    // 0 <= v <= 1, so v * 1e18 rounds to at most 1e18.
+    v.mul(E_18).round_to_i128().expect("normal::to_wad: value in [0, 1]") as u128
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests_common::{load_vectors, Worst};
+
+    #[test]
+    fn cdf_against_mpmath() {
+        let mut worst = Worst::new("cdf_wad");
+        for v in load_vectors("cdf.csv") {
+            worst.record(v.x, cdf_wad(v.x), &v.expected);
+        }
+        worst.report();
+        assert!(worst.max_abs <= 0.5 + 0.1, "{worst:?}");
+        assert!(worst.max_rel <= 2e-19, "{worst:?}");
+    }
+
+    #[test]
+    fn pdf_against_mpmath() {
+        let mut worst = Worst::new("pdf_wad");
+        for v in load_vectors("pdf.csv") {
+            worst.record(v.x, pdf_wad(v.x), &v.expected);
+        }
+        worst.report();
+        assert!(worst.max_abs <= 0.5 + 0.1, "{worst:?}");
+        assert!(worst.max_rel <= 2e-19, "{worst:?}");
+    }
+
+    #[test]
+    fn upper_tail_relative_precision() {
+        // Relative error of the tail itself, the quantity the greeks rely on. Beyond the
+        // evaluation's own error, an argument known to relative precision 2u moves the
+        // tail by 2u x^2 relative (d ln Q / dx ~ -x): the bound allows for it.
+        let mut worst = Worst::new("upper_tail (relative, minus the 2u x^2 term)");
+        for v in load_vectors("tail.csv") {
+            let x = Float::from_i128(v.x).mul(E_M18);
+            let got = upper_tail(x);
+            let xf = v.x as f64 / 1e18;
+            let allowance = 1.2e-19 * xf * xf;
+            let rel = crate::tests_common::float_rel_err(got, &v.expected_float);
+            worst.record_value(v.x, (rel - allowance).max(0.0));
+        }
+        worst.report();
+        assert!(worst.max_rel <= 2.5e-19, "{worst:?}");
+    }
+
+    #[test]
+    fn cdf_is_monotone_in_one_wei_steps() {
+        // Every 1e-4 across [-9, 9], 64 consecutive 1-wei steps.
+        let mut x: i128 = -9_000_000_000_000_000_000;
+        while x < 9_000_000_000_000_000_000 {
+            let mut prev = cdf_wad(x);
+            for dx in 1..64 {
+                let v = cdf_wad(x + dx);
+                assert!(v >= prev, "cdf_wad decreases at {}", x + dx);
+                prev = v;
+            }
+            x += 100_000_000_000_003;
+        }
+    }
+
+    #[test]
+    fn cdf_symmetry_and_saturation() {
+        for x in [0i128, 1, 12345, 10i128.pow(17), 10i128.pow(18), 3 * 10i128.pow(18), 8 * 10i128.pow(18)] {
+            let s = cdf_wad(x) + cdf_wad(-x);
+            assert!(s.abs_diff(10u128.pow(18)) <= 1, "{x}: {s}");
+        }
+        assert_eq!(cdf_wad(i128::MIN), 0);
+        assert_eq!(cdf_wad(i128::MAX), 10u128.pow(18));
+        assert_eq!(pdf_wad(i128::MAX), 0);
+        assert_eq!(cdf_wad(-9 * 10i128.pow(18)), 0);
+    }
+}
