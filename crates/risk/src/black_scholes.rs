@@ -302,6 +302,7 @@ pub const IV_MIN_WAD: u128 = 100_000_000_000_000;
 /// An out-of-range input; [`MathError::PriceOutOfBounds`] if `price_wad` is below the
 /// price at `IV_MIN_WAD` or above the price at `VOL_MAX_WAD`.
 pub fn implied_vol(inputs: &Inputs, is_call: bool, price_wad: u128) -> Result<u128, MathError> {
+    Inputs { vol_wad: IV_MIN_WAD, ..*inputs }.validate()?;
     let at = |vol_wad: u128| -> Result<(u128, Float), MathError> {
         Ok(Core::new(&Inputs { vol_wad, ..*inputs })?.price_and_vega(is_call))
     };
@@ -333,13 +334,17 @@ pub fn implied_vol(inputs: &Inputs, is_call: bool, price_wad: u128) -> Result<u1
         if hi - lo <= 1 {
             break;
         }
-        // Newton: vol - (p - target) / vega, in 1e-18 units of vol (vega is per 1.00).
-        let step = Float::from_i128(p as i128 - price_wad as i128).div(vega).mul(crate::tables::E_18);
-        let next = Float::from_u128(vol).sub(step);
+        // Newton: vol - (p - target) / vega, in 1e-18 units of vol (vega is per 1.00);
+        // bisect when vega vanishes or the step leaves the bracket.
         let mid = lo + (hi - lo) / 2;
-        vol = match next.round_to_i128() {
-            Some(n) if !vega.is_zero() && n > lo as i128 && n < hi as i128 => n as u128,
-            _ => mid,
+        vol = if vega.is_zero() {
+            mid
+        } else {
+            let step = Float::from_i128(p as i128 - price_wad as i128).div(vega).mul(crate::tables::E_18);
+            match Float::from_u128(vol).sub(step).round_to_i128() {
+                Some(n) if n > lo as i128 && n < hi as i128 => n as u128,
+                _ => mid,
+            }
         };
     }
     // The bracket is one wei wide: return the end whose price is nearer the target.
@@ -352,4 +357,171 @@ pub fn implied_vol(inputs: &Inputs, is_call: bool, price_wad: u128) -> Result<u1
 #[must_use]
 pub fn years_wad_from_seconds_down(seconds: u64) -> u128 {
     u128::from(seconds) * 1_000_000_000_000_000_000 / u128::from(SECONDS_PER_YEAR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const W: u128 = 1_000_000_000_000_000_000;
+
+    /// Inputs drawn log-uniformly over the accuracy domain (or, with `wide`, the extended
+    /// one: S/K from 1e-6 to 1e6, vol to 10).
+    fn arb_inputs(wide: bool) -> impl Strategy<Value = Inputs> {
+        let ratio = if wide { (-13.8f64, 13.8f64) } else { (-1.609f64, 1.609f64) };
+        let vol_max = if wide { 10.0f64 } else { 5.0 };
+        (-13.8f64..20.7, ratio.0..ratio.1, (0.01f64).ln()..vol_max.ln(), (3.17e-8f64).ln()..(5.0f64).ln(), 0.0f64..0.2)
+            .prop_map(|(ls, lr, lv, lt, r)| {
+                let spot = (ls.exp() * 1e18) as u128;
+                Inputs {
+                    spot_wad: spot.max(1),
+                    strike_wad: ((spot as f64 / lr.exp()) as u128).clamp(1, SPOT_STRIKE_MAX_WAD),
+                    t_years_wad: (lt.exp() * 1e18) as u128,
+                    vol_wad: (lv.exp() * 1e18) as u128,
+                    rate_wad: (r * 1e18) as u128,
+                }
+            })
+    }
+
+    /// The price error bound of the accuracy domain, in wei: 2 + 1e-18 max(S, K).
+    fn price_tolerance(i: &Inputs) -> u128 {
+        2 + i.spot_wad.max(i.strike_wad) / W
+    }
+
+    fn check_bounds(i: &Inputs) -> Result<(), TestCaseError> {
+        let g = greeks(i).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let core = Core::new(i).unwrap();
+        let kdf = core.strike_pv_raw;
+        prop_assert_eq!(g.call_wad as i128 - g.put_wad as i128, i.spot_wad as i128 - kdf as i128);
+        prop_assert!(g.call_wad >= i.spot_wad.saturating_sub(kdf) && g.call_wad <= i.spot_wad);
+        prop_assert!(g.put_wad >= kdf.saturating_sub(i.spot_wad) && g.put_wad <= kdf);
+        prop_assert!((0..=W as i128).contains(&g.delta_call_wad));
+        prop_assert_eq!(g.delta_call_wad - g.delta_put_wad, W as i128);
+        prop_assert!(g.rho_call_wad >= 0 && g.rho_put_wad <= 0);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn bounds_and_parity_hold_in_the_accuracy_domain(i in arb_inputs(false)) {
+            check_bounds(&i)?;
+        }
+
+        #[test]
+        fn bounds_and_parity_hold_in_the_extended_domain(i in arb_inputs(true)) {
+            check_bounds(&i)?;
+        }
+
+        #[test]
+        fn monotone_in_spot_strike_vol_and_time(i in arb_inputs(false), step in 1u32..1_000_000) {
+            // Steps of 1e-9 to 1e-3 relative; a move against monotonicity larger than the
+            // error bound would fail.
+            let bump = |x: u128| x + (x / 1_000_000_000).max(1) * u128::from(step);
+            let tol = price_tolerance(&i);
+            let base = prices(&i).unwrap();
+            let up_s = prices(&Inputs { spot_wad: bump(i.spot_wad).min(SPOT_STRIKE_MAX_WAD), ..i }).unwrap();
+            prop_assert!(up_s.call_wad + tol >= base.call_wad && up_s.put_wad <= base.put_wad + tol);
+            let up_k = prices(&Inputs { strike_wad: bump(i.strike_wad).min(SPOT_STRIKE_MAX_WAD), ..i }).unwrap();
+            prop_assert!(up_k.call_wad <= base.call_wad + tol && up_k.put_wad + tol >= base.put_wad);
+            let up_v = prices(&Inputs { vol_wad: bump(i.vol_wad), ..i }).unwrap();
+            prop_assert!(up_v.call_wad + tol >= base.call_wad && up_v.put_wad + tol >= base.put_wad);
+            let up_t = prices(&Inputs { t_years_wad: bump(i.t_years_wad), ..i }).unwrap();
+            prop_assert!(up_t.call_wad + tol >= base.call_wad);
+            // With r = 0 the put is increasing in T too.
+            let r0 = Inputs { rate_wad: 0, ..i };
+            let (p0, p1) = (prices(&r0).unwrap(), prices(&Inputs { t_years_wad: bump(i.t_years_wad), ..r0 }).unwrap());
+            prop_assert!(p1.put_wad + tol >= p0.put_wad);
+        }
+
+        #[test]
+        fn implied_vol_recovers_the_price(i in arb_inputs(false), is_call in any::<bool>()) {
+            let i = Inputs { vol_wad: i.vol_wad.max(IV_MIN_WAD), ..i };
+            let p = prices(&i).unwrap();
+            let target = if is_call { p.call_wad } else { p.put_wad };
+            match implied_vol(&i, is_call, target) {
+                Ok(v) => {
+                    let q = prices(&Inputs { vol_wad: v, ..i }).unwrap();
+                    let got = if is_call { q.call_wad } else { q.put_wad };
+                    // The solved vol reprices within the price's own error bound (flat regions
+                    // of the price, e.g. deep in the money, admit many vols).
+                    prop_assert!(got.abs_diff(target) <= price_tolerance(&i), "target {} got {} at vol {}", target, got, v);
+                }
+                Err(MathError::PriceOutOfBounds { .. }) => {
+                    // Only when the price is flat at the low end: the target equals the
+                    // intrinsic-like value at IV_MIN_WAD to within the error bound.
+                    let lo = prices(&Inputs { vol_wad: IV_MIN_WAD, ..i }).unwrap();
+                    let lo = if is_call { lo.call_wad } else { lo.put_wad };
+                    prop_assert!(lo.abs_diff(target) <= price_tolerance(&i));
+                }
+                Err(e) => prop_assert!(false, "unexpected {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_range_inputs_name_the_offender() {
+        let ok = Inputs { spot_wad: W, strike_wad: W, t_years_wad: W, vol_wad: W, rate_wad: 0 };
+        assert!(greeks(&ok).is_ok());
+        let cases = [
+            (Inputs { spot_wad: 0, ..ok }, MathError::SpotOutOfRange { spot_wad: 0 }),
+            (Inputs { spot_wad: SPOT_STRIKE_MAX_WAD + 1, ..ok }, MathError::SpotOutOfRange { spot_wad: SPOT_STRIKE_MAX_WAD + 1 }),
+            (Inputs { strike_wad: 0, ..ok }, MathError::StrikeOutOfRange { strike_wad: 0 }),
+            (Inputs { t_years_wad: 0, ..ok }, MathError::TimeOutOfRange { t_years_wad: 0 }),
+            (Inputs { t_years_wad: T_MAX_WAD + 1, ..ok }, MathError::TimeOutOfRange { t_years_wad: T_MAX_WAD + 1 }),
+            (Inputs { vol_wad: 0, ..ok }, MathError::VolOutOfRange { vol_wad: 0 }),
+            (Inputs { vol_wad: VOL_MAX_WAD + 1, ..ok }, MathError::VolOutOfRange { vol_wad: VOL_MAX_WAD + 1 }),
+            (Inputs { rate_wad: RATE_MAX_WAD + 1, ..ok }, MathError::RateOutOfRange { rate_wad: RATE_MAX_WAD + 1 }),
+        ];
+        for (inputs, err) in cases {
+            assert_eq!(prices(&inputs), Err(err));
+            assert_eq!(greeks(&inputs), Err(err));
+            // The solver ignores the volatility it is given; every other input is checked.
+            if !matches!(err, MathError::VolOutOfRange { .. }) {
+                assert_eq!(implied_vol(&inputs, true, W / 10), Err(err));
+            }
+        }
+        assert!(implied_vol(&Inputs { vol_wad: 0, ..ok }, true, W / 10).is_ok());
+    }
+
+    #[test]
+    fn implied_vol_rejects_prices_outside_the_bounds() {
+        let i = Inputs { spot_wad: 100 * W, strike_wad: 100 * W, t_years_wad: W, vol_wad: W, rate_wad: 0 };
+        assert!(matches!(implied_vol(&i, true, 100 * W), Err(MathError::PriceOutOfBounds { .. })));
+        assert!(matches!(implied_vol(&i, true, 0), Err(MathError::PriceOutOfBounds { .. })));
+        // The at-the-money textbook case: 20% vol, one year, r = 5% gives 10.4506.
+        let i = Inputs { rate_wad: W / 20, ..i };
+        let v = implied_vol(&i, true, 10_450583572185566782).unwrap();
+        assert!(v.abs_diff(W / 5) <= 10, "{v}");
+    }
+
+    #[test]
+    fn extreme_corners_stay_finite() {
+        // Every corner of the accepted ranges prices without error or panic.
+        for spot in [1, W / 1_000_000, W, SPOT_STRIKE_MAX_WAD] {
+            for strike in [1, W, SPOT_STRIKE_MAX_WAD] {
+                for t in [1, 31_709_791_983, W, T_MAX_WAD] {
+                    for vol in [1, W / 100, VOL_MAX_WAD] {
+                        for rate in [0, RATE_MAX_WAD] {
+                            let i = Inputs { spot_wad: spot, strike_wad: strike, t_years_wad: t, vol_wad: vol, rate_wad: rate };
+                            let p = prices(&i).unwrap();
+                            assert!(p.call_wad <= spot);
+                            // Greeks may overflow only far outside the accuracy domain.
+                            match greeks(&i) {
+                                Ok(_) | Err(MathError::Overflow) => {}
+                                Err(e) => panic!("{i:?}: {e}"),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn seconds_to_years() {
+        assert_eq!(years_wad_from_seconds_down(31_536_000), W);
+        assert_eq!(years_wad_from_seconds_down(1), 31_709_791_983); // 3.1709791983764e-8, down
+        assert_eq!(years_wad_from_seconds_down(0), 0);
+    }
 }

@@ -24,5 +24,7 @@ pub mod fixed;
 pub mod ln;
 pub mod normal;
 pub mod sqrt;
+pub mod stress;
+pub mod waterfall;
 
 pub use error::MathError;

@@ -130,15 +130,6 @@ impl Worst {
         }
     }
 
-    pub(crate) fn record_float_rel(&mut self, x: i128, got: Float, expected: &(BigInt, i32)) {
-        self.count += 1;
-        let r = float_rel_err(got, expected);
-        if r > self.max_rel {
-            self.max_rel = r;
-            self.at_rel = Some((x, format!("{expected:?}")));
-        }
-    }
-
     /// Records an error computed by the caller (relative).
     pub(crate) fn record_value(&mut self, x: i128, rel: f64) {
         self.count += 1;
