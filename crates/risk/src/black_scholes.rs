@@ -30,6 +30,14 @@
 //! the no-arbitrage bounds and parity above; their error grows with `|d1|^2 u` relative
 //! on the tails and `u |ln(S/K)| / (v sqrt T)` on `d1`.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
+)]
+
 use crate::float::Float;
 use crate::ln::ln_ratio_e36;
 use crate::normal::{pdf, upper_tail};
@@ -340,7 +348,8 @@ pub fn implied_vol(inputs: &Inputs, is_call: bool, price_wad: u128) -> Result<u1
         vol = if vega.is_zero() {
             mid
         } else {
-            let step = Float::from_i128(p as i128 - price_wad as i128).div(vega).mul(crate::tables::E_18);
+            let step =
+                Float::from_i128(p as i128 - price_wad as i128).div(vega).mul(crate::tables::E_18);
             match Float::from_u128(vol).sub(step).round_to_i128() {
                 Some(n) if n > lo as i128 && n < hi as i128 => n as u128,
                 _ => mid,
@@ -360,6 +369,13 @@ pub fn years_wad_from_seconds_down(seconds: u64) -> u128 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -371,7 +387,13 @@ mod tests {
     fn arb_inputs(wide: bool) -> impl Strategy<Value = Inputs> {
         let ratio = if wide { (-13.8f64, 13.8f64) } else { (-1.609f64, 1.609f64) };
         let vol_max = if wide { 10.0f64 } else { 5.0 };
-        (-13.8f64..20.7, ratio.0..ratio.1, (0.01f64).ln()..vol_max.ln(), (3.17e-8f64).ln()..(5.0f64).ln(), 0.0f64..0.2)
+        (
+            -13.8f64..20.7,
+            ratio.0..ratio.1,
+            (0.01f64).ln()..vol_max.ln(),
+            (3.17e-8f64).ln()..(5.0f64).ln(),
+            0.0f64..0.2,
+        )
             .prop_map(|(ls, lr, lv, lt, r)| {
                 let spot = (ls.exp() * 1e18) as u128;
                 Inputs {
@@ -465,13 +487,25 @@ mod tests {
         assert!(greeks(&ok).is_ok());
         let cases = [
             (Inputs { spot_wad: 0, ..ok }, MathError::SpotOutOfRange { spot_wad: 0 }),
-            (Inputs { spot_wad: SPOT_STRIKE_MAX_WAD + 1, ..ok }, MathError::SpotOutOfRange { spot_wad: SPOT_STRIKE_MAX_WAD + 1 }),
+            (
+                Inputs { spot_wad: SPOT_STRIKE_MAX_WAD + 1, ..ok },
+                MathError::SpotOutOfRange { spot_wad: SPOT_STRIKE_MAX_WAD + 1 },
+            ),
             (Inputs { strike_wad: 0, ..ok }, MathError::StrikeOutOfRange { strike_wad: 0 }),
             (Inputs { t_years_wad: 0, ..ok }, MathError::TimeOutOfRange { t_years_wad: 0 }),
-            (Inputs { t_years_wad: T_MAX_WAD + 1, ..ok }, MathError::TimeOutOfRange { t_years_wad: T_MAX_WAD + 1 }),
+            (
+                Inputs { t_years_wad: T_MAX_WAD + 1, ..ok },
+                MathError::TimeOutOfRange { t_years_wad: T_MAX_WAD + 1 },
+            ),
             (Inputs { vol_wad: 0, ..ok }, MathError::VolOutOfRange { vol_wad: 0 }),
-            (Inputs { vol_wad: VOL_MAX_WAD + 1, ..ok }, MathError::VolOutOfRange { vol_wad: VOL_MAX_WAD + 1 }),
-            (Inputs { rate_wad: RATE_MAX_WAD + 1, ..ok }, MathError::RateOutOfRange { rate_wad: RATE_MAX_WAD + 1 }),
+            (
+                Inputs { vol_wad: VOL_MAX_WAD + 1, ..ok },
+                MathError::VolOutOfRange { vol_wad: VOL_MAX_WAD + 1 },
+            ),
+            (
+                Inputs { rate_wad: RATE_MAX_WAD + 1, ..ok },
+                MathError::RateOutOfRange { rate_wad: RATE_MAX_WAD + 1 },
+            ),
         ];
         for (inputs, err) in cases {
             assert_eq!(prices(&inputs), Err(err));
@@ -486,12 +520,18 @@ mod tests {
 
     #[test]
     fn implied_vol_rejects_prices_outside_the_bounds() {
-        let i = Inputs { spot_wad: 100 * W, strike_wad: 100 * W, t_years_wad: W, vol_wad: W, rate_wad: 0 };
+        let i = Inputs {
+            spot_wad: 100 * W,
+            strike_wad: 100 * W,
+            t_years_wad: W,
+            vol_wad: W,
+            rate_wad: 0,
+        };
         assert!(matches!(implied_vol(&i, true, 100 * W), Err(MathError::PriceOutOfBounds { .. })));
         assert!(matches!(implied_vol(&i, true, 0), Err(MathError::PriceOutOfBounds { .. })));
         // The at-the-money textbook case: 20% vol, one year, r = 5% gives 10.4506.
         let i = Inputs { rate_wad: W / 20, ..i };
-        let v = implied_vol(&i, true, 10_450583572185566782).unwrap();
+        let v = implied_vol(&i, true, 10_450_583_572_185_566_782).unwrap();
         assert!(v.abs_diff(W / 5) <= 10, "{v}");
     }
 
@@ -503,7 +543,13 @@ mod tests {
                 for t in [1, 31_709_791_983, W, T_MAX_WAD] {
                     for vol in [1, W / 100, VOL_MAX_WAD] {
                         for rate in [0, RATE_MAX_WAD] {
-                            let i = Inputs { spot_wad: spot, strike_wad: strike, t_years_wad: t, vol_wad: vol, rate_wad: rate };
+                            let i = Inputs {
+                                spot_wad: spot,
+                                strike_wad: strike,
+                                t_years_wad: t,
+                                vol_wad: vol,
+                                rate_wad: rate,
+                            };
                             let p = prices(&i).unwrap();
                             assert!(p.call_wad <= spot);
                             // Greeks may overflow only far outside the accuracy domain.

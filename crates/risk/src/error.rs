@@ -67,7 +67,9 @@ impl core::fmt::Display for MathError {
             Self::TimeOutOfRange { t_years_wad } => {
                 write!(f, "time to expiry out of range: {t_years_wad} (wad years)")
             }
-            Self::VolOutOfRange { vol_wad } => write!(f, "volatility out of range: {vol_wad} (wad)"),
+            Self::VolOutOfRange { vol_wad } => {
+                write!(f, "volatility out of range: {vol_wad} (wad)")
+            }
             Self::RateOutOfRange { rate_wad } => write!(f, "rate out of range: {rate_wad} (wad)"),
             Self::PriceOutOfBounds { price_wad, lower_wad, upper_wad } => write!(
                 f,

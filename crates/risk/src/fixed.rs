@@ -53,12 +53,12 @@ fn mul_div_rem(a: U256, b: U256, d: U256) -> Result<(U256, bool), MathError> {
         return Err(MathError::DivisionByZero);
     }
     let product: U512 = a.widening_mul(b);
-    let (q, r) = product.div_rem(U512::from(d));
-    let limbs = q.as_limbs();
-    if limbs[4..].iter().any(|&l| l != 0) {
+    let (quotient, remainder) = product.div_rem(U512::from(d));
+    let limbs = quotient.as_limbs();
+    if limbs[4..].iter().any(|&limb| limb != 0) {
         return Err(MathError::Overflow);
     }
-    Ok((U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]), r.is_zero()))
+    Ok((U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]), remainder.is_zero()))
 }
 
 /// `a * b / WAD` rounded down: the product of two 18-decimal values.
@@ -127,12 +127,14 @@ pub fn mul_wad_up_signed(a: I256, b: I256) -> Result<I256, MathError> {
 }
 
 fn mul_div_signed(a: I256, b: I256, d: I256, up: bool) -> Result<I256, MathError> {
+    // Sign of the exact quotient: negative when exactly one of a*b and d is.
     let negative = a.is_negative() != b.is_negative() && !a.is_zero() && !b.is_zero();
     let negative = negative != d.is_negative();
     let (q, exact) = mul_div_rem(a.unsigned_abs(), b.unsigned_abs(), d.unsigned_abs())?;
     // The magnitude rounds toward zero; move it one step the way the name says.
     let away_from_zero = !exact && (up != negative);
-    let q = if away_from_zero { q.checked_add(U256::from(1)).ok_or(MathError::Overflow)? } else { q };
+    let q =
+        if away_from_zero { q.checked_add(U256::from(1)).ok_or(MathError::Overflow)? } else { q };
     if negative {
         // -2^255 is the one magnitude above I256::MAX that still fits.
         if q > I256::MIN.unsigned_abs() {
@@ -145,6 +147,13 @@ fn mul_div_signed(a: I256, b: I256, d: I256, up: bool) -> Result<I256, MathError
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use num_bigint::BigInt;
@@ -156,7 +165,11 @@ mod tests {
     }
     fn big_i(x: I256) -> BigInt {
         let m = big(x.unsigned_abs());
-        if x.is_negative() { -m } else { m }
+        if x.is_negative() {
+            -m
+        } else {
+            m
+        }
     }
     fn arb_u256() -> impl Strategy<Value = U256> {
         // Mix full-width values with small ones so both overflow and exact paths show up.
@@ -169,7 +182,11 @@ mod tests {
     fn arb_i256() -> impl Strategy<Value = I256> {
         (arb_u256(), any::<bool>()).prop_map(|(m, n)| {
             let v = I256::from_raw(m >> 1); // |v| < 2^255
-            if n { -v } else { v }
+            if n {
+                -v
+            } else {
+                v
+            }
         })
     }
     fn to_u256(x: &BigInt) -> Option<U256> {
@@ -185,20 +202,37 @@ mod tests {
             return None;
         }
         let m = to_u256(&if x.sign() == num_bigint::Sign::Minus { -x.clone() } else { x.clone() })?;
-        Some(if x.sign() == num_bigint::Sign::Minus { I256::from_raw(m.wrapping_neg()) } else { I256::from_raw(m) })
+        Some(if x.sign() == num_bigint::Sign::Minus {
+            I256::from_raw(m.wrapping_neg())
+        } else {
+            I256::from_raw(m)
+        })
     }
 
     #[test]
     fn examples() {
         let w = WAD;
-        assert_eq!(mul_wad_down(w * U256::from(3), w / U256::from(2)), Ok(w * U256::from(3) / U256::from(2)));
-        assert_eq!(div_wad_up(U256::from(1), U256::from(3)), Ok(U256::from(333_333_333_333_333_334u64)));
-        assert_eq!(div_wad_down(U256::from(1), U256::from(3)), Ok(U256::from(333_333_333_333_333_333u64)));
+        assert_eq!(
+            mul_wad_down(w * U256::from(3), w / U256::from(2)),
+            Ok(w * U256::from(3) / U256::from(2))
+        );
+        assert_eq!(
+            div_wad_up(U256::from(1), U256::from(3)),
+            Ok(U256::from(333_333_333_333_333_334u64))
+        );
+        assert_eq!(
+            div_wad_down(U256::from(1), U256::from(3)),
+            Ok(U256::from(333_333_333_333_333_333u64))
+        );
         assert_eq!(mul_div_down(U256::MAX, U256::MAX, U256::MAX), Ok(U256::MAX));
         assert_eq!(mul_div_down(U256::MAX, U256::from(2), U256::from(1)), Err(MathError::Overflow));
-        assert_eq!(mul_div_up(U256::from(1), U256::from(1), U256::ZERO), Err(MathError::DivisionByZero));
+        assert_eq!(
+            mul_div_up(U256::from(1), U256::from(1), U256::ZERO),
+            Err(MathError::DivisionByZero)
+        );
         // -7 * 3 / 2 = -10.5: down -11, up -10.
-        let (a, b, d) = (I256::try_from(-7).unwrap(), I256::try_from(3).unwrap(), I256::try_from(2).unwrap());
+        let (a, b, d) =
+            (I256::try_from(-7).unwrap(), I256::try_from(3).unwrap(), I256::try_from(2).unwrap());
         assert_eq!(mul_div_down_signed(a, b, d), Ok(I256::try_from(-11).unwrap()));
         assert_eq!(mul_div_up_signed(a, b, d), Ok(I256::try_from(-10).unwrap()));
         // I256::MIN = -2^255 fits; +2^255 does not.

@@ -297,6 +297,13 @@ fn isqrt_u128(x: u128) -> u128 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use num_bigint::BigInt;
@@ -329,7 +336,8 @@ mod tests {
     }
 
     fn arb_float() -> impl Strategy<Value = Float> {
-        (any::<bool>(), HIDDEN_BIT..=u64::MAX, -200i32..200).prop_map(|(n, m, e)| Float::from_parts(n, m, e))
+        (any::<bool>(), HIDDEN_BIT..=u64::MAX, -200i32..200)
+            .prop_map(|(n, m, e)| Float::from_parts(n, m, e))
     }
 
     #[test]
@@ -341,7 +349,10 @@ mod tests {
         assert_eq!(Float::from_parts(false, HIDDEN_BIT, -64).round_to_i128(), Some(1)); // 0.5 -> 1
         assert_eq!(Float::from_parts(true, HIDDEN_BIT, -64).round_to_i128(), Some(-1));
         assert!(Float::from_i128(-1).is_negative());
-        assert_eq!(Float::from_u128(7).sqrt().mul(Float::from_u128(7).sqrt()).round_to_i128(), Some(7));
+        assert_eq!(
+            Float::from_u128(7).sqrt().mul(Float::from_u128(7).sqrt()).round_to_i128(),
+            Some(7)
+        );
     }
 
     proptest! {

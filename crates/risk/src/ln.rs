@@ -9,6 +9,14 @@
 //! atanh series leave a truncation below 1e-22 relative. The two table terms are summed
 //! exactly in `10^-36` units.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
+)]
+
 use crate::float::Float;
 use crate::tables::{E_36, FIFTH, LN2_E36, LN_TABLE_E36, NINTH, SEVENTH, THIRD};
 use crate::MathError;
@@ -55,7 +63,8 @@ pub(crate) fn ln_ratio_e36(a: u128, b: u128) -> Result<i128, MathError> {
     let w = Float::from_i128(diff).div(Float::from_u128(lhs + rhs));
     // 2 atanh(w) = 2 w (1 + w^2/3 + w^4/5 + w^6/7 + w^8/9), |w| <= 1/129.
     let w2 = w.mul(w);
-    let s = NINTH.mul(w2).add(SEVENTH).mul(w2).add(FIFTH).mul(w2).add(THIRD).mul(w2).add(Float::ONE);
+    let s =
+        NINTH.mul(w2).add(SEVENTH).mul(w2).add(FIFTH).mul(w2).add(THIRD).mul(w2).add(Float::ONE);
     let atanh2 = w.mul(s).mul_pow2(1);
     // |2 atanh(w)| < 0.016: times 10^36 it fits an i128 with room.
     let series = atanh2.mul(E_36).round_to_i128().expect("ln_ratio_e36: series term fits");
@@ -74,8 +83,8 @@ fn reduce_operand(x: u128) -> (u128, u32) {
 /// - Domain: `1 <= x_wad <= u128::MAX` (1e-18 to 3.4e20); the result lies in
 ///   `[-41.45, 47.28]`.
 /// - Monotone non-decreasing in `x` (measured on dense sweeps, see the tests).
-/// - Error: at most 0.5 wei plus 1e-20 absolute before the final rounding; results are
-///   exact-rounded on every reference vector.
+/// - Error: 0.5 wei of final rounding plus below 4e-21 before it; measured maximum
+///   0.5008 wei over 3,047 mpmath vectors across the whole domain.
 ///
 /// ```
 /// use mutual_risk::ln::ln_wad;
@@ -87,14 +96,21 @@ fn reduce_operand(x: u128) -> (u128, u32) {
 /// # Errors
 /// [`MathError::LnOfZero`] for `x == 0`.
 pub fn ln_wad(x_wad: u128) -> Result<i128, MathError> {
+    const E18: i128 = 1_000_000_000_000_000_000;
     let l = ln_ratio_e36(x_wad, 1_000_000_000_000_000_000)?;
     // 10^-36 units to 10^-18, rounded to nearest (ties away from zero).
-    const E18: i128 = 1_000_000_000_000_000_000;
     let half = if l < 0 { -E18 / 2 } else { E18 / 2 };
     Ok((l + half) / E18)
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use crate::tests_common::{load_vectors, Worst};
@@ -128,7 +144,9 @@ mod tests {
 
     #[test]
     fn ln_ratio_is_antisymmetric() {
-        for (a, b) in [(3u128, 7u128), (10u128.pow(30), 1), (12345678901234567890, 98765432109876543210)] {
+        for (a, b) in
+            [(3u128, 7u128), (10u128.pow(30), 1), (12345678901234567890, 98765432109876543210)]
+        {
             let x = ln_ratio_e36(a, b).unwrap();
             let y = ln_ratio_e36(b, a).unwrap();
             // Each side within 3.5e-21 of the truth (in 1e-36 units: 3.5e15).

@@ -14,6 +14,14 @@
 //! per 1e-18 step of `x` (`1e-18 / M(x) >= 0.79e-18`), so `N` evaluated on 18-decimal
 //! inputs is non-decreasing. The tests sweep it in 1-wei steps.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
+)]
+
 use crate::exp::exp_float;
 use crate::float::Float;
 use crate::tables::{E_18, E_M18, INV_SQRT_2PI, MILLS_INV_X_MAX, MILLS_P, MILLS_Q, MILLS_X_MAX};
@@ -60,7 +68,8 @@ pub(crate) fn upper_tail(x: Float) -> Float {
 ///
 /// - Domain: every `i128`; the result is 0 for `|x| > 9.1`, where `phi < 0.5e-18`.
 /// - Even, and non-increasing in `|x|`.
-/// - Error: at most 0.5 wei plus 1e-21 (measured on the reference vectors in the tests).
+/// - Error: 0.5 wei of final rounding plus a relative error below 1.2e-19 before it;
+///   measured maximum 0.54 wei over 3,083 mpmath vectors on `[-10, 10]`.
 ///
 /// ```
 /// use mutual_risk::normal::pdf_wad;
@@ -79,7 +88,8 @@ pub fn pdf_wad(x_wad: i128) -> u128 {
 /// - Domain: every `i128`; the result is 0 below `x = -8.7` and `1e18` above `8.7`, where
 ///   the tail is under 0.5e-18.
 /// - Non-decreasing in `x`; `cdf_wad(x) + cdf_wad(-x) = 1e18` to within 1 wei.
-/// - Error: at most 0.5 wei plus 1e-20 (measured on the reference vectors in the tests).
+/// - Error: 0.5 wei of final rounding plus below 6e-20 before it (1.2e-19 relative on
+///   the tail); measured maximum 0.56 wei over 3,083 mpmath vectors on `[-10, 10]`.
 ///
 /// ```
 /// use mutual_risk::normal::cdf_wad;
@@ -105,6 +115,13 @@ fn to_wad(v: Float) -> u128 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use crate::tests_common::{load_vectors, Worst};
@@ -166,7 +183,15 @@ mod tests {
 
     #[test]
     fn cdf_symmetry_and_saturation() {
-        for x in [0i128, 1, 12345, 10i128.pow(17), 10i128.pow(18), 3 * 10i128.pow(18), 8 * 10i128.pow(18)] {
+        for x in [
+            0i128,
+            1,
+            12345,
+            10i128.pow(17),
+            10i128.pow(18),
+            3 * 10i128.pow(18),
+            8 * 10i128.pow(18),
+        ] {
             let s = cdf_wad(x) + cdf_wad(-x);
             assert!(s.abs_diff(10u128.pow(18)) <= 1, "{x}: {s}");
         }

@@ -5,7 +5,10 @@ use alloy_primitives::U256;
 /// `floor(sqrt(x) * 1e18)` for an 18-decimal `x`: the largest `r` with `r^2 <= x * 1e18`.
 ///
 /// Exact for every `u128` input (the radicand `x * 1e18 < 2^188` is formed in 256 bits);
-/// monotone; never fails.
+/// monotone.
+///
+/// # Panics
+/// Never: the root of a radicand below 2^188 is below 2^94 and fits the `u128`.
 ///
 /// ```
 /// use mutual_risk::sqrt::{sqrt_wad_down, sqrt_wad_up};
@@ -50,6 +53,13 @@ pub fn sqrt_wad_up(x_wad: u128) -> u128 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -71,6 +81,7 @@ mod tests {
         assert_eq!(sqrt_wad_down(0), 0);
         assert_eq!(sqrt_wad_up(0), 0);
         assert_eq!(sqrt_wad_down(1), 1_000_000_000); // sqrt(1e-18) = 1e-9
-        assert_eq!(sqrt_wad_down(u128::MAX), 18_446_744_073_709_551_615_999_999_999); // sqrt(2^128 - 1) * 1e9, floor
+        assert_eq!(sqrt_wad_down(u128::MAX), 18_446_744_073_709_551_615_999_999_999);
+        // sqrt(2^128 - 1) * 1e9, floor
     }
 }

@@ -81,9 +81,17 @@ pub fn book_value_wad(
     let mut total = I256::ZERO;
     for p in book {
         let vol_wad = shocked(p.vol_wad, vol_factor_wad, VOL_MAX_WAD);
-        let pr = prices(&Inputs { spot_wad, strike_wad: p.strike_wad, t_years_wad: p.t_years_wad, vol_wad, rate_wad })?;
+        let pr = prices(&Inputs {
+            spot_wad,
+            strike_wad: p.strike_wad,
+            t_years_wad: p.t_years_wad,
+            vol_wad,
+            rate_wad,
+        })?;
         for (amount, price) in [(p.call_amount_wad, pr.call_wad), (p.put_amount_wad, pr.put_wad)] {
-            total = total.checked_add(line_value(amount, price, round_up)?).ok_or(MathError::Overflow)?;
+            total = total
+                .checked_add(line_value(amount, price, round_up)?)
+                .ok_or(MathError::Overflow)?;
         }
     }
     i128::try_from(total).map_err(|_| MathError::Overflow)
@@ -96,7 +104,12 @@ pub fn book_value_wad(
 /// # Errors
 /// [`MathError::LengthMismatch`] if a factor list is empty (`expected` 1, `got` 0); an
 /// input outside the pricer's domain; [`MathError::Overflow`] if a value does not fit.
-pub fn worst_loss(spot_wad: u128, rate_wad: u128, book: &[Position], grid: &Grid<'_>) -> Result<StressResult, MathError> {
+pub fn worst_loss(
+    spot_wad: u128,
+    rate_wad: u128,
+    book: &[Position],
+    grid: &Grid<'_>,
+) -> Result<StressResult, MathError> {
     if grid.spot_factors_wad.is_empty() || grid.vol_factors_wad.is_empty() {
         return Err(MathError::LengthMismatch { expected: 1, got: 0 });
     }
@@ -106,13 +119,16 @@ pub fn worst_loss(spot_wad: u128, rate_wad: u128, book: &[Position], grid: &Grid
         let shocked_spot = shocked(spot_wad, sf, SPOT_STRIKE_MAX_WAD);
         for (vi, &vf) in grid.vol_factors_wad.iter().enumerate() {
             let scenario = book_value_wad(shocked_spot, rate_wad, book, vf, false)?;
-            // Both values are i128, so the difference fits 129 bits: widen before subtracting.
-            let loss = I256::try_from(value_wad).expect("i128 fits I256")
-                - I256::try_from(scenario).expect("i128 fits I256");
-            if loss.is_positive() {
-                let loss = u128::try_from(loss.unsigned_abs()).map_err(|_| MathError::Overflow)?;
+            let loss = value_wad.checked_sub(scenario).ok_or(MathError::Overflow)?;
+            if loss > 0 {
+                let loss = loss.unsigned_abs();
                 if loss > worst.worst_loss_wad {
-                    worst = StressResult { worst_loss_wad: loss, spot_index: si, vol_index: vi, value_wad };
+                    worst = StressResult {
+                        worst_loss_wad: loss,
+                        spot_index: si,
+                        vol_index: vi,
+                        value_wad,
+                    };
                 }
             }
         }
@@ -134,13 +150,21 @@ fn line_value(amount_wad: i128, price_wad: u128, round_up: bool) -> Result<I256,
     let price = U256::from(price_wad);
     // A long's value rounds like the result; a short's magnitude rounds the other way.
     let up = round_up == (amount_wad >= 0);
-    let v = if up { mul_div_up(magnitude, price, WAD)? } else { mul_div_down(magnitude, price, WAD)? };
+    let v =
+        if up { mul_div_up(magnitude, price, WAD)? } else { mul_div_down(magnitude, price, WAD)? };
     // amount < 2^127 and price <= 1e30 keep v below 2^228.
     let v = I256::try_from(v).map_err(|_| MathError::Overflow)?;
     Ok(if amount_wad < 0 { -v } else { v })
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -148,21 +172,36 @@ mod tests {
     const W: u128 = 1_000_000_000_000_000_000;
 
     fn call_line(strike: u128, amount: i128) -> Position {
-        Position { strike_wad: strike * W, t_years_wad: W / 12, vol_wad: 8 * W / 10, call_amount_wad: amount, put_amount_wad: 0 }
+        Position {
+            strike_wad: strike * W,
+            t_years_wad: W / 12,
+            vol_wad: 8 * W / 10,
+            call_amount_wad: amount,
+            put_amount_wad: 0,
+        }
     }
 
     #[test]
     fn empty_grid_is_an_error_and_empty_book_loses_nothing() {
         let grid = Grid { spot_factors_wad: &[], vol_factors_wad: &[W] };
-        assert_eq!(worst_loss(W, 0, &[], &grid), Err(MathError::LengthMismatch { expected: 1, got: 0 }));
+        assert_eq!(
+            worst_loss(W, 0, &[], &grid),
+            Err(MathError::LengthMismatch { expected: 1, got: 0 })
+        );
         let grid = Grid { spot_factors_wad: &[W / 2, 2 * W], vol_factors_wad: &[W] };
         let r = worst_loss(2000 * W, 0, &[], &grid).unwrap();
-        assert_eq!(r, StressResult { worst_loss_wad: 0, spot_index: 0, vol_index: 0, value_wad: 0 });
+        assert_eq!(
+            r,
+            StressResult { worst_loss_wad: 0, spot_index: 0, vol_index: 0, value_wad: 0 }
+        );
     }
 
     #[test]
     fn a_hedged_book_loses_less_than_its_naked_leg() {
-        let grid = Grid { spot_factors_wad: &[W / 2, 8 * W / 10, W, 12 * W / 10, 3 * W / 2], vol_factors_wad: &[W / 2, W, 2 * W] };
+        let grid = Grid {
+            spot_factors_wad: &[W / 2, 8 * W / 10, W, 12 * W / 10, 3 * W / 2],
+            vol_factors_wad: &[W / 2, W, 2 * W],
+        };
         let naked = [call_line(2000, -(W as i128))];
         let spread = [call_line(2000, -(W as i128)), call_line(2200, W as i128)];
         let a = worst_loss(2000 * W, 0, &naked, &grid).unwrap();
@@ -174,7 +213,8 @@ mod tests {
 
     #[test]
     fn long_only_book_worst_case_is_the_crash_with_vol_down() {
-        let grid = Grid { spot_factors_wad: &[W / 2, W, 2 * W], vol_factors_wad: &[W / 2, W, 2 * W] };
+        let grid =
+            Grid { spot_factors_wad: &[W / 2, W, 2 * W], vol_factors_wad: &[W / 2, W, 2 * W] };
         let r = worst_loss(2000 * W, 0, &[call_line(2000, 5 * W as i128)], &grid).unwrap();
         assert_eq!((r.spot_index, r.vol_index), (0, 0));
         assert!(r.worst_loss_wad <= r.value_wad as u128); // a long can lose at most its value

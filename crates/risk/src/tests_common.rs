@@ -1,6 +1,12 @@
 //! Test support: reference vectors computed with mpmath (`scripts/reference/`), exact
 //! error measurement against them, and a worst-case tracker that prints what it saw.
-#![allow(clippy::cast_precision_loss, reason = "errors are reported as f64 after exact subtraction")]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test support: errors are reported as f64 after exact subtraction; exponents are small"
+)]
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -67,7 +73,8 @@ pub(crate) fn load_vectors(name: &str) -> Vec<Vector> {
 
 /// `"1.25e-5"` or `"-12.5"` as `(125, -7)` or `(-125, -1)`.
 pub(crate) fn parse_sci(s: &str) -> (BigInt, i32) {
-    let (m, e) = s.split_once(['e', 'E']).map_or((s, 0), |(m, e)| (m, e.parse().expect("exponent")));
+    let (m, e) =
+        s.split_once(['e', 'E']).map_or((s, 0), |(m, e)| (m, e.parse().expect("exponent")));
     let (int, frac) = m.split_once('.').unwrap_or((m, ""));
     let digits: BigInt = format!("{int}{frac}").parse().expect("mantissa");
     (digits, e - frac.len() as i32)
@@ -82,8 +89,16 @@ pub(crate) fn float_rel_err(got: Float, expected: &(BigInt, i32)) -> f64 {
     let ten = BigInt::from(10);
     let mut num = m;
     let mut den = d.clone();
-    if e >= 0 { num <<= e as usize } else { den <<= (-e) as usize }
-    if p >= 0 { den *= ten.pow(p as u32) } else { num *= ten.pow((-p) as u32) }
+    if e >= 0 {
+        num <<= e as usize;
+    } else {
+        den <<= (-e) as usize;
+    }
+    if p >= 0 {
+        den *= ten.pow(p as u32);
+    } else {
+        num *= ten.pow((-p) as u32);
+    }
     // Now got/expected = num / den (with expected's 2^-e, 10^-p folded in).
     if den.is_zero() {
         return if num.is_zero() { 0.0 } else { f64::INFINITY };

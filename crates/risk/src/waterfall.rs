@@ -52,7 +52,11 @@ impl Layer {
 ///
 /// # Errors
 /// [`MathError::LengthMismatch`] if `absorbed.len() != layers.len()`.
-pub fn allocate_loss(loss: U256, layers: &[Layer], absorbed: &mut [U256]) -> Result<U256, MathError> {
+pub fn allocate_loss(
+    loss: U256,
+    layers: &[Layer],
+    absorbed: &mut [U256],
+) -> Result<U256, MathError> {
     check_len(layers.len(), absorbed.len())?;
     let mut remaining = loss;
     for (layer, out) in layers.iter().zip(absorbed.iter_mut()) {
@@ -111,13 +115,23 @@ pub fn excess_of_loss(
 /// assert_eq!(shares, [U256::from(34), U256::from(33), U256::from(33)]);
 /// ```
 ///
+/// # Panics
+/// Never: fewer units are left over than there are weights, so every pass finds an entry.
+///
 /// # Errors
 /// [`MathError::LengthMismatch`] if `shares.len() != weights.len()`;
 /// [`MathError::DivisionByZero`] if the weights sum to zero; [`MathError::Overflow`] if
 /// their sum exceeds `U256::MAX`.
-pub fn split_largest_remainder(amount: U256, weights: &[U256], shares: &mut [U256]) -> Result<(), MathError> {
+pub fn split_largest_remainder(
+    amount: U256,
+    weights: &[U256],
+    shares: &mut [U256],
+) -> Result<(), MathError> {
     check_len(weights.len(), shares.len())?;
-    let total = weights.iter().try_fold(U256::ZERO, |acc, w| acc.checked_add(*w)).ok_or(MathError::Overflow)?;
+    let total = weights
+        .iter()
+        .try_fold(U256::ZERO, |acc, w| acc.checked_add(*w))
+        .ok_or(MathError::Overflow)?;
     if total.is_zero() {
         return Err(MathError::DivisionByZero);
     }
@@ -163,6 +177,13 @@ fn check_len(expected: usize, got: usize) -> Result<(), MathError> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "test arithmetic on values whose ranges the test itself fixes"
+)]
 mod tests {
     use super::*;
     use num_bigint::BigUint;
@@ -182,7 +203,8 @@ mod tests {
     }
 
     fn arb_layer() -> impl Strategy<Value = Layer> {
-        (arb_amount(), proptest::option::of(arb_amount())).prop_map(|(available, cap)| Layer { available, cap })
+        (arb_amount(), proptest::option::of(arb_amount()))
+            .prop_map(|(available, cap)| Layer { available, cap })
     }
 
     #[test]
@@ -199,14 +221,21 @@ mod tests {
             Err(MathError::DivisionByZero)
         );
         assert_eq!(
-            split_largest_remainder(U256::from(1), &[U256::MAX, U256::from(1)], &mut [U256::ZERO; 2]),
+            split_largest_remainder(
+                U256::from(1),
+                &[U256::MAX, U256::from(1)],
+                &mut [U256::ZERO; 2]
+            ),
             Err(MathError::Overflow)
         );
     }
 
     #[test]
     fn loss_beyond_every_layer_leaves_a_residual() {
-        let layers = [Layer { available: U256::from(10), cap: Some(U256::from(4)) }, Layer { available: U256::from(5), cap: None }];
+        let layers = [
+            Layer { available: U256::from(10), cap: Some(U256::from(4)) },
+            Layer { available: U256::from(5), cap: None },
+        ];
         let mut out = [U256::ZERO; 2];
         assert_eq!(allocate_loss(U256::from(100), &layers, &mut out), Ok(U256::from(91)));
         assert_eq!(out, [U256::from(4), U256::from(5)]);
@@ -217,10 +246,20 @@ mod tests {
     #[test]
     fn excess_of_loss_example() {
         // Retention 50; junior covers up to 30, senior up to 40; a loss of 150.
-        let covers = [Layer { available: U256::from(30), cap: None }, Layer { available: U256::from(1000), cap: Some(U256::from(40)) }];
+        let covers = [
+            Layer { available: U256::from(30), cap: None },
+            Layer { available: U256::from(1000), cap: Some(U256::from(40)) },
+        ];
         let mut covered = [U256::ZERO; 2];
         let x = excess_of_loss(U256::from(150), U256::from(50), &covers, &mut covered).unwrap();
-        assert_eq!(x, ExcessOfLoss { retained: U256::from(50), covered: U256::from(70), beyond_cover: U256::from(30) });
+        assert_eq!(
+            x,
+            ExcessOfLoss {
+                retained: U256::from(50),
+                covered: U256::from(70),
+                beyond_cover: U256::from(30)
+            }
+        );
         assert_eq!(covered, [U256::from(30), U256::from(40)]);
     }
 
@@ -230,7 +269,8 @@ mod tests {
         split_largest_remainder(U256::from(2), &[U256::from(1); 4], &mut s).unwrap();
         assert_eq!(s, [U256::from(1), U256::from(1), U256::ZERO, U256::ZERO]);
         // Remainders 2/3 beat 1/3: amount 1 over weights (1, 2) gives 0 and 1.
-        split_largest_remainder(U256::from(1), &[U256::from(1), U256::from(2)], &mut s[..2]).unwrap();
+        split_largest_remainder(U256::from(1), &[U256::from(1), U256::from(2)], &mut s[..2])
+            .unwrap();
         assert_eq!(&s[..2], &[U256::ZERO, U256::from(1)]);
     }
 

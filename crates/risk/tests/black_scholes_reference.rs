@@ -1,6 +1,10 @@
 //! Black-Scholes against the mpmath reference (60 digits), every row and every column,
 //! with the worst error per column printed (`cargo test -- --nocapture` shows the table).
-#![allow(clippy::cast_precision_loss, reason = "errors are reported as f64")]
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_wrap,
+    reason = "errors are reported as f64; reference values fit i128"
+)]
 
 use mutual_risk::black_scholes::{greeks, Greeks, Inputs};
 
@@ -14,8 +18,11 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bs_reference_wad.csv"))
-        .expect("reference file");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bs_reference_wad.csv"
+    ))
+    .expect("reference file");
     text.lines()
         .skip(1)
         .map(|line| {
@@ -25,7 +32,13 @@ fn rows() -> Vec<Row> {
             Row {
                 id: f[0].parse().unwrap(),
                 category: f[1].to_string(),
-                inputs: Inputs { spot_wad: u(2), strike_wad: u(3), t_years_wad: u(4), vol_wad: u(5), rate_wad: u(6) },
+                inputs: Inputs {
+                    spot_wad: u(2),
+                    strike_wad: u(3),
+                    t_years_wad: u(4),
+                    vol_wad: u(5),
+                    rate_wad: u(6),
+                },
                 expected: [s(7), s(8), s(9), s(10), s(11), s(12), s(13), s(14), s(15), s(16)],
             }
         })
@@ -48,15 +61,25 @@ fn actual(g: &Greeks) -> [i128; 10] {
     ]
 }
 
-const NAMES: [&str; 10] =
-    ["call", "put", "delta_call", "delta_put", "gamma", "vega", "theta_call", "rho_call", "theta_put", "rho_put"];
+const NAMES: [&str; 10] = [
+    "call",
+    "put",
+    "delta_call",
+    "delta_put",
+    "gamma",
+    "vega",
+    "theta_call",
+    "rho_call",
+    "theta_put",
+    "rho_put",
+];
 
 /// The tolerance for column `c` of a row, in wei.
 fn tolerance(c: usize, inputs: &Inputs, expected: i128) -> f64 {
     let max_sk = inputs.spot_wad.max(inputs.strike_wad) as f64 / W; // in units
     match c {
-        0 | 1 => 2.0 + max_sk,               // 2 wei + 1e-18 max(S, K) (in wei: max(S,K) in units)
-        2 | 3 => 5.0,                        // 5 wei
+        0 | 1 => 2.0 + max_sk, // 2 wei + 1e-18 max(S, K) (in wei: max(S,K) in units)
+        2 | 3 => 5.0,          // 5 wei
         _ => 10.0 + 1e-16 * expected.unsigned_abs() as f64, // 10 wei + 1e-16 |value|
     }
 }
@@ -69,7 +92,8 @@ fn every_row_every_column_within_tolerance() {
     let mut worst = [(0f64, 0f64, 0u32); 10];
     let mut failures = Vec::new();
     for row in &rows {
-        let g = greeks(&row.inputs).unwrap_or_else(|e| panic!("row {} ({}): {e}", row.id, row.category));
+        let g = greeks(&row.inputs)
+            .unwrap_or_else(|e| panic!("row {} ({}): {e}", row.id, row.category));
         let got = actual(&g);
         for c in 0..10 {
             let err = (got[c] - row.expected[c]).unsigned_abs() as f64;
@@ -89,7 +113,10 @@ fn every_row_every_column_within_tolerance() {
             }
         }
     }
-    println!("{:<11} {:>16} {:>18} {:>8}", "column", "max error (wei)", "max error / tol", "at row");
+    println!(
+        "{:<11} {:>16} {:>18} {:>8}",
+        "column", "max error (wei)", "max error / tol", "at row"
+    );
     for c in 0..10 {
         println!("{:<11} {:>16} {:>18.4} {:>8}", NAMES[c], worst[c].0, worst[c].1, worst[c].2);
     }
@@ -120,7 +147,8 @@ fn prices_respect_no_arbitrage_bounds_and_parity_on_every_row() {
         assert_eq!((p.call_wad, p.put_wad), (g.call_wad, g.put_wad));
         // Parity holds exactly against the rounded discounted strike; check it within a wei
         // of the true K e^(-rT).
-        let kdf = i.strike_wad as f64 * (-(i.rate_wad as f64 / W) * (i.t_years_wad as f64 / W)).exp();
+        let kdf =
+            i.strike_wad as f64 * (-(i.rate_wad as f64 / W) * (i.t_years_wad as f64 / W)).exp();
         let lhs = g.call_wad as f64 - g.put_wad as f64;
         let rhs = i.spot_wad as f64 - kdf;
         assert!((lhs - rhs).abs() <= 1e-12 * (i.spot_wad as f64).max(kdf) + 2.0, "row {}", row.id);
