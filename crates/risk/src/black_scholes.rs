@@ -26,17 +26,14 @@
 //! print the worst error per column) on the domain `S, K` in `[1e-6, 1e9]`, `S/K` in
 //! `[0.2, 5]`, `v` in `[0.01, 5]`, `T` from one second to 5 years, `r` in `[0, 0.2]`:
 //! price within `2 wei + 1e-18 max(S, K)`, delta within 5 wei, gamma, vega, theta and
-//! rho within `10 wei + 1e-16 |value|`. Outside it, up to the limits below, results keep
-//! the no-arbitrage bounds and parity above; their error grows with `|d1|^2 u` relative
-//! on the tails and `u |ln(S/K)| / (v sqrt T)` on `d1`.
-
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_possible_wrap,
-    clippy::cast_sign_loss,
-    clippy::many_single_char_names,
-    reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
-)]
+//! rho within `10 wei + 1e-16 |value|`; the worst errors seen are 0.49, 0.20, 0.051,
+//! 0.010, 0.061 and 0.036 of those bounds. Outside it (`S/K` from 1e-6 to 1e6, `v` up to
+//! 10), the same bounds hold on 216 further mpmath vectors (worst: 0.50 of the price bound,
+//! 0.07 of the greeks'), and the no-arbitrage bounds and parity above hold everywhere by
+//! construction. The error model behind these figures: each `Float` operation adds at
+//! most `u` relative; the tails carry an extra `2 u d^2` relative from the rounding of
+//! `d`, and `d1` an absolute `u |ln(S/K) + rT| / (v sqrt T)`; beyond the accepted limits
+//! below nothing is promised and the functions refuse the input.
 
 use crate::float::Float;
 use crate::ln::ln_ratio_e36;
