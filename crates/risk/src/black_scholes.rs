@@ -34,6 +34,13 @@
 //! most `u` relative; the tails carry an extra `2 u d^2` relative from the rounding of
 //! `d`, and `d1` an absolute `u |ln(S/K) + rT| / (v sqrt T)`; beyond the accepted limits
 //! below nothing is promised and the functions refuse the input.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names,
+    reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
+)]
 
 use crate::float::Float;
 use crate::ln::ln_ratio_e36;
