@@ -7,6 +7,8 @@
 #     (wasm2wat/wat2wasm round trip), brotli;
 #   - the rustup toolchain pinned in rust-toolchain.toml (with clippy and rustfmt), and
 #     Debian's rustc linked into rustup as the toolchain `web196`;
+#   - solc (the npm package, version pinned in tools/solc) to compile the generated
+#     Solidity interfaces;
 #   - mpmath (PyPI), only used to regenerate the reference data under crates/*/tests/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +53,20 @@ if ! rustup toolchain list | grep -q '^web196'; then
     rustup toolchain link web196 /usr
 fi
 rustc +web196 --print sysroot >/dev/null
+
+# ---- solc (npm, pinned in tools/solc/package-lock.json) ------------------------------------
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing nodejs and npm"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+lock=tools/solc/package-lock.json
+stamp=tools/solc/node_modules/.mutual-lock
+if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    say "installing solc (npm ci in tools/solc)"
+    npm ci --prefix tools/solc --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$lock" "$stamp"
+fi
 
 # ---- Python (reference-data generators only) -----------------------------------------
 if ! python3 -c 'import mpmath' >/dev/null 2>&1; then

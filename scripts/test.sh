@@ -15,6 +15,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== Solidity interfaces: up to date, equal to export-abi, compiled by solc"
+bash scripts/check-abi.sh
+
 echo "== wasm build and activation checks"
 bash scripts/build-wasm.sh
 
