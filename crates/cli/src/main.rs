@@ -4,10 +4,12 @@
 //!   and put prices and every greek, printed in full as 18-decimal fixed point.
 //! - `mutual price --csv`: the same for each row of a CSV on stdin, as CSV on stdout.
 //! - `mutual waterfall`: a loss allocated over ordered layers, JSON in and out.
+//! - `mutual governance-batch`: governance actions to a Safe Transaction Builder batch.
 //!
 //! Any bad input prints one `error: ...` line on stderr and exits with status 1.
 
 mod decimal;
+mod governance_batch;
 mod price;
 mod waterfall;
 
@@ -38,6 +40,14 @@ enum Command {
     /// writes {"absorbed": [{"name": "margin", "amount": "30"}], "residual": "50"}.
     /// Integers are decimal strings up to 2^256-1.
     Waterfall,
+    /// Turn governance actions (JSON on stdin) into a Safe Transaction Builder batch file.
+    ///
+    /// Reads {"chainId": 42161, "governance": "0x..", "name": "..", "actions":
+    /// [{"action": "queue", "key": "market.ETH.maxUtilization", "value": "8e17 as digits"}]};
+    /// keys and scopes are 0x-prefixed bytes32 or names hashed with keccak256. Actions:
+    /// queue, queueRegister, queueBounds, setGuardian, execute, cancel, tighten, pause,
+    /// unpause, confirmPause, clearLapsedPause, proposeAdmin, acceptAdmin.
+    GovernanceBatch,
 }
 
 /// The inputs of `mutual price`: decimals with at most 18 fractional digits.
@@ -85,6 +95,12 @@ fn run(command: Command) -> Result<String, String> {
             price::from_flags(texts)
         }
         Command::Waterfall => waterfall::run(&read_stdin()?),
+        Command::GovernanceBatch => {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            governance_batch::run(&read_stdin()?, now_ms)
+        }
     }
 }
 
