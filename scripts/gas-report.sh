@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Prints the gas and ink of the Black-Scholes bench program, run as deployed.
+#
+#   1. scripts/build-wasm.sh builds mutual-bs-bench in contract mode (every Stylus rule and
+#      the 24,576-byte limit) into target/stylus/mutual-bs-bench.wasm: the artifact measured;
+#   2. the same crate is built again with its function names kept (release profile with
+#      strip off, same flags, its own target dir target/wasm-profile) into
+#      target/stylus-profile/mutual-bs-bench.wasm, for the per-function ink profile; the
+#      report checks that its code section is byte-identical to the measured artifact's;
+#   3. `cargo run --release -p mutual-localnet --bin gas-report` deploys the artifact in
+#      the localnet (Nitro's ink pricing) and prints the table: noop, prices and greeks on
+#      representative inputs, greeks - noop, the hostios, and the top functions by ink.
+#
+# Usage: scripts/gas-report.sh [--no-build] [--no-profile] [--top N]
+#   --no-build     use the artifacts already in target/ (fails if they are missing)
+#   --no-profile   skip the named build and the per-function profile
+#   --top N        functions to list in the profile (default 25)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+PACKAGE=mutual-bs-bench
+WASM_TARGET=wasm32-unknown-unknown
+ARTIFACT=target/stylus/$PACKAGE.wasm
+PROFILE_DIR=target/stylus-profile
+PROFILE_ARTIFACT=$PROFILE_DIR/$PACKAGE.wasm
+
+say() { printf 'gas-report: %s\n' "$*"; }
+die() { printf 'gas-report: error: %s\n' "$*" >&2; exit 1; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+
+build=1
+profile=1
+top=25
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) build=0 ;;
+        --no-profile) profile=0 ;;
+        --top)
+            [ $# -ge 2 ] || die "--top needs a number"
+            top=$2
+            shift
+            ;;
+        -h | --help) usage; exit 0 ;;
+        *) die "unknown argument $1 (see --help)" ;;
+    esac
+    shift
+done
+
+if [ $build -eq 1 ]; then
+    bash scripts/build-wasm.sh --package "$PACKAGE"
+    if [ $profile -eq 1 ]; then
+        for tool in wasm2wat wat2wasm; do
+            command -v "$tool" >/dev/null || die "$tool not found: run scripts/setup.sh"
+        done
+        # The flags of the measured build, read from build-wasm.sh so the two cannot drift.
+        rustflags=$(sed -n "s/^RUSTFLAGS_TOML='\(.*\)'$/\1/p" scripts/build-wasm.sh)
+        [ -n "$rustflags" ] || die "could not read RUSTFLAGS_TOML from scripts/build-wasm.sh"
+        say "building $PACKAGE with function names for the profile (target/wasm-profile)"
+        t0=$SECONDS
+        work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
+            RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-profile CARGO_PROFILE_RELEASE_STRIP=false \
+            cargo +web196 build --release --lib --locked --target "$WASM_TARGET" \
+            -Zbuild-std=std,panic_abort \
+            --config "target.$WASM_TARGET.rustflags=$rustflags" \
+            --quiet -p "$PACKAGE"
+        named="target/wasm-profile/$WASM_TARGET/release/${PACKAGE//-/_}.wasm"
+        [ -f "$named" ] || die "the named build produced no $named"
+        mkdir -p "$PROFILE_DIR"
+        # The same round trip as the measured artifact, keeping the names.
+        wasm2wat --enable-all "$named" -o "$work/named.wat"
+        wat2wasm --enable-all --debug-names "$work/named.wat" -o "$PROFILE_ARTIFACT"
+        say "named build done in $((SECONDS - t0)) s"
+    fi
+fi
+
+[ -f "$ARTIFACT" ] || die "$ARTIFACT is missing: run without --no-build"
+args=(--wasm "$ARTIFACT" --top "$top")
+if [ $profile -eq 1 ]; then
+    [ -f "$PROFILE_ARTIFACT" ] || die "$PROFILE_ARTIFACT is missing: run without --no-build"
+    args+=(--profile-wasm "$PROFILE_ARTIFACT")
+fi
+say "running the report"
+echo
+cargo run --release --quiet --locked -p mutual-localnet --bin gas-report -- "${args[@]}"
