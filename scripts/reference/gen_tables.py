@@ -7,7 +7,7 @@ All values are computed with mpmath at 80 significant digits and rounded once, t
 nearest, into the integer format the Rust code reads. The Mills-ratio approximation is
 a near-minimax rational function fitted here (Lawson-weighted linearised least squares
 on Chebyshev nodes), then checked on a dense grid; the script fails if its relative error
-is above 5e-21 (before its coefficients are rounded to 64-bit mantissas) or if any coefficient is not positive (positive coefficients make Horner's
+is above 5e-21 or if any coefficient is not positive (positive coefficients make Horner's
 rule free of cancellation on [0, 1]).
 """
 import sys
@@ -76,15 +76,17 @@ def ratfit(f, a, b, m, n, npts=400, iters=40):
 raw_err, P, Q = ratfit(mills, mp.mpf(0), mp.mpf(X_MAX), DEG, DEG)
 assert raw_err < 5e-21, f"Mills fit error {raw_err}"
 assert all(c > 0 for c in P + Q), "Mills fit: a coefficient is not positive"
-# Check the fit as the Rust code will use it: coefficients rounded to Float.
-def as_float(c):
-    neg, m, e = float_parts(c)
-    return (-1 if neg else 1) * mp.mpf(m) * mp.mpf(2) ** e
-Pr, Qr = [as_float(c) for c in P], [as_float(c) for c in Q]
+# Check the fit as the Rust code will use it: coefficients rounded to 2^-100.
+def as_fixed(c):
+    return mp.nint(c * mp.mpf(2) ** 100) / mp.mpf(2) ** 100
+Pr, Qr = [as_fixed(c) for c in P], [as_fixed(c) for c in Q]
 fit_err = max(abs(mp.polyval(Pr[::-1], mp.mpf(i) / 6000) / mp.polyval(Qr[::-1], mp.mpf(i) / 6000)
                   / mills(mp.mpf(X_MAX) * i / 6000) - 1) for i in range(6001))
-# Rounding each positive coefficient to 64 bits moves P and Q by at most 2^-65 each.
-assert fit_err < raw_err + 2 * 2.0**-65, f"Mills fit error after rounding {fit_err}"
+assert fit_err < raw_err * 1.01 + 1e-28, f"Mills fit error after rounding {fit_err}"
+
+# ln 2 with its mantissa cut to 32 significant bits (Cody and Waite's split).
+_e = int(mp.floor(mp.log(mp.log(2), 2))) - 31
+LN2_HI = mp.floor(mp.log(2) / mp.mpf(2) ** _e) * mp.mpf(2) ** _e
 
 # ---------------------------------------------------------------- emit
 L = []
@@ -105,6 +107,8 @@ w("pub(crate) const LN_TABLE_E36: [i128; 33] = [")
 for j in range(33):
     w(f"    {nint(mp.log(1 + mp.mpf(j) / 32) * mp.mpf(10)**36)},")
 w("];")
+w("/// `ln 2 * 2^64`, rounded down: the top of the reduced argument's range in 0.64 fixed point.")
+w(f"pub(crate) const LN2_Q64: u64 = 0x{int(mp.floor(mp.log(2) * mp.mpf(2)**64)):016x};")
 w("/// `e^(j/64) * 2^63` for `j = 0..=44` (covers `[0, ln 2)`).")
 w("pub(crate) const EXP_TABLE_Q63: [u64; 45] = [")
 for j in range(45):
@@ -125,6 +129,10 @@ for name, val, doc in [
     ("E_18", mp.mpf(10)**18, "`10^18`"),
     ("E_36", mp.mpf(10)**36, "`10^36`"),
     ("INV_SQRT_2PI", 1 / mp.sqrt(2 * mp.pi), "`1 / sqrt(2 pi)`, the standard normal density at 0"),
+    ("LOG2_E", 1 / mp.log(2), "`log2(e) = 1 / ln 2`"),
+    ("LN2", mp.log(2), "`ln 2`"),
+    ("LN2_HI", LN2_HI, "`ln 2` rounded to 32 significant bits: `k * LN2_HI` is exact for `|k| < 2^32`"),
+    ("LN2_LO", mp.log(2) - LN2_HI, "`ln 2 - LN2_HI`"),
     ("THIRD", mp.mpf(1) / 3, "`1/3`, atanh series"),
     ("FIFTH", mp.mpf(1) / 5, "`1/5`, atanh series"),
     ("SEVENTH", mp.mpf(1) / 7, "`1/7`, atanh series"),
@@ -137,17 +145,21 @@ w(f"/// Upper end of the interval on which [`MILLS_P`]/[`MILLS_Q`] approximate t
 w(f"pub(crate) const MILLS_X_MAX: Float = {rust_float(X_MAX)};")
 w(f"/// `1 / MILLS_X_MAX`: maps `x` in `[0, {X_MAX}]` to `v = x / {X_MAX}` in `[0, 1]`.")
 w(f"pub(crate) const MILLS_INV_X_MAX: Float = {rust_float(mp.mpf(1) / X_MAX)};")
-w(f"/// Numerator of `M(x) = Q(x) / phi(x) ~ P(v) / Q(v)`, `v = x / {X_MAX}`, lowest degree first.")
-w(f"/// Relative error of the fit on `[0, {X_MAX}]`: {mp.nstr(raw_err, 3)} exact, {mp.nstr(fit_err, 3)} with these")
-w("/// coefficients rounded to 64-bit mantissas (before the rounding of the evaluation).")
-w(f"pub(crate) const MILLS_P: [Float; {DEG + 1}] = [")
+w("/// Scale of the fixed-point Mills coefficients and Horner sums: values times `2^100`")
+w("/// (every partial sum of either polynomial on `[0, 1]` stays below `Q(1) < 2^24`).")
+w("pub(crate) const MILLS_FRAC_BITS: u32 = 100;")
+w(f"/// Numerator of `M(x) = Q(x) / phi(x) ~ P(v) / Q(v)`, `v = x / {X_MAX}`, lowest degree first,")
+w("/// as `u128` fixed point at [`MILLS_FRAC_BITS`]. Relative error of the fit on")
+w(f"/// `[0, {X_MAX}]`: {mp.nstr(raw_err, 3)} ({mp.nstr(fit_err, 3)} with the coefficients so rounded).")
+w(f"pub(crate) const MILLS_P_FIX: [u128; {DEG + 1}] = [")
 for c in P:
-    w(f"    {rust_float(c)},")
+    w(f"    0x{nint(c * mp.mpf(2)**100):032x},")
 w("];")
-w("/// Denominator of the Mills-ratio approximation, lowest degree first (constant term 1).")
-w(f"pub(crate) const MILLS_Q: [Float; {DEG + 1}] = [")
+w("/// Denominator of the Mills-ratio approximation (constant term 1), same format.")
+w(f"pub(crate) const MILLS_Q_FIX: [u128; {DEG + 1}] = [")
 for c in Q:
-    w(f"    {rust_float(c)},")
+    w(f"    0x{nint(c * mp.mpf(2)**100):032x},")
 w("];")
+assert sum(P) < 2**27 and sum(Q) < 2**27
 open(OUT, "w").write("\n".join(L) + "\n")
 print(f"wrote {OUT}; Mills fit relative error {mp.nstr(fit_err, 3)}")

@@ -149,6 +149,53 @@ impl BsBench {
     /// are measured against.
     pub fn noop(&self) {}
 
+    /// The ABI baseline of [`Self::prices`]: decodes and checks the same arguments and
+    /// encodes a result of the same shape, without pricing. `prices - prices_baseline` is
+    /// the cost of the math alone.
+    ///
+    /// # Errors
+    /// [`BsBenchInvalidInput`] as [`Self::prices`] for the argument checks.
+    pub fn prices_baseline(
+        &self,
+        spot: U256,
+        strike: U256,
+        t: U256,
+        vol: U256,
+        rate: U256,
+    ) -> Result<PricesAbi, Vec<u8>> {
+        let _ = inputs(spot, strike, t, vol, rate)?;
+        Ok(prices_abi(&Prices { call_wad: u128::MAX >> 40, put_wad: u128::MAX >> 40 }))
+    }
+
+    /// The ABI baseline of [`Self::greeks`]: the same argument handling and a result of the
+    /// same shape (negative entries included, as their encoding costs more), no math.
+    ///
+    /// # Errors
+    /// [`BsBenchInvalidInput`] as [`Self::greeks`] for the argument checks.
+    pub fn greeks_baseline(
+        &self,
+        spot: U256,
+        strike: U256,
+        t: U256,
+        vol: U256,
+        rate: U256,
+    ) -> Result<GreeksAbi, Vec<u8>> {
+        let _ = inputs(spot, strike, t, vol, rate)?;
+        let (u, i) = (u128::MAX >> 40, i128::MAX >> 40);
+        Ok(greeks_abi(&Greeks {
+            call_wad: u,
+            put_wad: u,
+            delta_call_wad: i,
+            delta_put_wad: -i,
+            gamma_wad: u,
+            vega_wad: u,
+            theta_call_wad: -i,
+            theta_put_wad: -i,
+            rho_call_wad: i,
+            rho_put_wad: -i,
+        }))
+    }
+
     /// The call and put prices.
     ///
     /// # Errors

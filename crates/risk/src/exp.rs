@@ -17,8 +17,10 @@
     reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
 )]
 
-use crate::float::Float;
-use crate::tables::{EXP_TABLE_Q63, EXP_TAYLOR_Q64, E_18, LN2_Q96};
+use crate::float::{mul_hi, mul_wide, Float};
+use crate::tables::{
+    EXP_TABLE_Q63, EXP_TAYLOR_Q64, E_18, LN2, LN2_HI, LN2_LO, LN2_Q64, LN2_Q96, LOG2_E,
+};
 use crate::MathError;
 
 /// The largest `x` (18 decimals) for which [`exp_wad`] returns a value: `e^x * 1e18` must
@@ -32,23 +34,17 @@ pub const EXP_WAD_ZERO_BELOW: i128 = -42_140_000_000_000_000_000;
 /// `5^18`: `10^18 = 2^18 5^18`.
 const FIVE_POW_18: i128 = 3_814_697_265_625;
 
-/// `floor(a * b / 2^64)`.
-const fn mul_hi(a: u64, b: u64) -> u64 {
-    ((a as u128 * b as u128) >> 64) as u64
-}
+/// `|x|` at and above which [`exp_float`] flushes to zero (or saturates): `e^-2^20` is
+/// `2^-1.5e6`, far below anything a caller can observe, and the bound keeps every
+/// exponent downstream within the `Float` range.
+const FLOAT_ARG_LIMIT: u64 = 1 << 20;
 
-/// `e^x` for `x = x_q96 / 2^96`, `|x| < 2^31`.
+/// `e^r * 2^k` for `r = r64 / 2^64` in `[0, ln 2)`.
 ///
-/// Error: below 2 units of 2^-64 relative (table entries 0.5, Taylor evaluation in 0.64
-/// fixed point 1, final product rounded to nearest 0.5), plus nothing from the reduction,
-/// which is exact to 2^-65 for every `|x| < 2^31`.
-pub(crate) fn exp_q96(x_q96: i128) -> Float {
-    debug_assert!(x_q96.unsigned_abs() < 1u128 << 127, "exp_q96: argument out of range");
-    // k = floor(x / ln 2), r = x - k ln 2 in [0, ln 2), exact in 2^-96 units.
-    let k = x_q96.div_euclid(LN2_Q96);
-    let r = x_q96 - k * LN2_Q96; // |k| < 2^32 so k * LN2_Q96 < 2^127
-                                 // r < ln 2 * 2^96 < 2^96, so r >> 32 fits 64 bits: r as 0.64 fixed point.
-    let r64 = (r >> 32) as u64;
+/// Error: below 2 units of 2^-64 relative (table entries 0.5, the Taylor evaluation in 0.64
+/// fixed point 1, the final product rounded to nearest 0.5).
+fn exp_reduced(k: i64, r64: u64) -> Float {
+    debug_assert!(r64 < LN2_Q64 + 1, "exp_reduced: argument not reduced");
     let j = (r64 >> 58) as usize; // floor(64 r), at most 44 because r < ln 2
     let s = r64 & ((1u64 << 58) - 1); // s < 1/64
                                       // e^s - 1 = s + s^2 (1/2! + s (1/3! + ... + s/8!)), Horner in 0.64 fixed point.
@@ -61,21 +57,60 @@ pub(crate) fn exp_q96(x_q96: i128) -> Float {
     let em1 = s + mul_hi(mul_hi(s, s), p);
     // e^r = e^(j/64) (1 + (e^s - 1)), in 1.63 fixed point; e^r < 2 keeps it below 2^64.
     let t = EXP_TABLE_Q63[j];
-    let m = t + ((u128::from(t) * u128::from(em1) + (1 << 63)) >> 64) as u64;
-    // |x| < 2^31 bounds k, so the exponent k - 63 fits an i64 with room.
-    Float::from_mantissa(m, k as i64 - 63)
+    let (high, low) = mul_wide(t, em1);
+    let m = t + high + (low >> 63); // rounded to nearest
+    Float::from_mantissa(m, k - 63)
 }
 
-/// `e^x` for a `Float` argument: zero below `-2^30`, saturating above `2^30`.
-pub(crate) fn exp_float(x: Float) -> Float {
-    let bound = Float::from_u128(1 << 30);
-    if x.abs().cmp(bound).is_ge() {
-        return if x.is_negative() { Float::ZERO } else { exp_q96(i128::MAX >> 2) };
-    }
-    // |x| < 2^30: x * 2^96 < 2^126 fits and rounds to the nearest 2^-96.
-    let q = x.mul_pow2(96).round_to_i128().expect("exp_float: |x| < 2^30 fits 2^-96 fixed point");
-    exp_q96(q)
+/// `e^x` for `x = x_q96 / 2^96`, `|x| < 2^31`, with the reduction `x - k ln 2` done
+/// exactly in 2^-96 fixed point (error below 2^-65 for every such `x`). Used where the
+/// argument is an exact fixed-point number ([`exp_wad`]); it divides `i128`s, so hot paths
+/// use [`exp_float`].
+pub(crate) fn exp_q96(x_q96: i128) -> Float {
+    debug_assert!(x_q96.unsigned_abs() < 1u128 << 127, "exp_q96: argument out of range");
+    let k = x_q96.div_euclid(LN2_Q96);
+    let r = x_q96 - k * LN2_Q96; // |k| < 2^32 so k * LN2_Q96 < 2^127; r in [0, ln 2)
+                                 // r < ln 2 * 2^96 < 2^96, so r >> 32 fits 64 bits: r as 0.64 fixed point.
+    exp_reduced(k as i64, (r >> 32) as u64)
 }
+
+/// `e^x` for a `Float` argument: zero for `x <= -2^20`, saturating for `x >= 2^20`.
+///
+/// The reduction is Cody and Waite's: `k = floor(x / ln 2)`, then
+/// `r = (x - k LN2_HI) - k LN2_LO` where `k LN2_HI` is exact (32-bit halves), so `r`
+/// carries an absolute error of about `2^-64 (|r| + 2^-32 |k|)`; the relative error of the
+/// result is that plus [`exp_reduced`]'s. (The argument's own rounding, `2^-64 |x|`
+/// absolute, is the caller's.)
+pub(crate) fn exp_float(x: Float) -> Float {
+    let (int, frac) = x.mul(LOG2_E).split_abs_saturating();
+    if u64::from(int) >= FLOAT_ARG_LIMIT {
+        return if x.is_negative() {
+            Float::ZERO
+        } else {
+            Float::from_mantissa(u64::MAX, i64::from(EXP_SATURATE))
+        };
+    }
+    // k = floor(x / ln 2) from |x / ln 2| = int + frac.
+    let mut k =
+        if x.is_negative() { -i64::from(int) - i64::from(frac != 0) } else { i64::from(int) };
+    let kf = Float::from_i128(i128::from(k));
+    let r = x.sub(kf.mul(LN2_HI)).sub(kf.mul(LN2_LO));
+    // Rounding in the estimate of k can leave r a hair outside [0, ln 2): step k once.
+    let (_, mut r64) = if r.is_negative() {
+        k -= 1;
+        r.add(LN2).split_abs_saturating()
+    } else {
+        r.split_abs_saturating()
+    };
+    if r64 >= LN2_Q64 {
+        k += 1;
+        r64 -= LN2_Q64;
+    }
+    exp_reduced(k, r64)
+}
+
+/// Exponent a saturated [`exp_float`] result gets (about `2^(2^20)`).
+const EXP_SATURATE: i32 = 1 << 20;
 
 /// `e^x` for an 18-decimal `x`, as an 18-decimal value rounded to nearest.
 ///

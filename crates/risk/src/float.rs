@@ -29,9 +29,77 @@ use core::cmp::Ordering;
 /// `2^63`: the smallest normalized mantissa.
 const HIDDEN_BIT: u64 = 1 << 63;
 
-/// Exponents below this flush to zero; above the mirror bound a result saturates.
-/// (`2^30` leaves room to add two exponents without overflowing `i32`.)
-const EXP_LIMIT: i32 = 1 << 30;
+/// `2^32 - 1`: the low half of a `u64`.
+const LOW32: u64 = 0xffff_ffff;
+
+/// Exponents stay within `±EXP_LIMIT`: [`Float::mul_pow2`] and [`Float::from_mantissa`]
+/// flush to zero below and saturate above, and every other operation combines at most a
+/// few operands, so no exponent sum can approach `i32`'s range. (Every value the pricing
+/// code produces has `|e| < 2^21`: the exponential flushes below `e^-2^20`.)
+const EXP_LIMIT: i32 = 1 << 24;
+
+/// The 128-bit product of two `u64`s as `(high, low)` words, from four 32-bit partial
+/// products: wasm32 has no 64x64->128 multiply, and a `u128` product would call the
+/// `__multi3` helper (a call and about 40 instructions) instead of four `i64.mul`s.
+#[inline(always)]
+pub(crate) fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    let (a1, a0) = (a >> 32, a & LOW32);
+    let (b1, b0) = (b >> 32, b & LOW32);
+    // `black_box` on one partial product keeps LLVM from recognising the pattern and
+    // folding it back into one 128-bit multiplication, which wasm32 lowers to a call of
+    // the `__multi3` helper (about three times the cost of these four `i64.mul`s, as the
+    // gas report measured). It costs a stack store and load.
+    let p00 = core::hint::black_box(a0 * b0);
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    // Each term is below 2^32, so `mid` is below 3 * 2^32: no overflow.
+    let mid = (p00 >> 32) + (p01 & LOW32) + (p10 & LOW32);
+    let low = (mid << 32) | (p00 & LOW32);
+    // The high word of a product of two u64s fits a u64.
+    let high = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    (high, low)
+}
+
+/// `floor(a * b / 2^64)`.
+#[inline(always)]
+pub(crate) fn mul_hi(a: u64, b: u64) -> u64 {
+    mul_wide(a, b).0
+}
+
+/// `floor((high * 2^64 + low) / d)` and the remainder, for `high < d` and `d >= 2^63`
+/// (so the quotient fits 64 bits): schoolbook division in 32-bit digits with two native
+/// `u64` divisions (Knuth's algorithm D as in Hacker's Delight's `divlu`), instead of
+/// `u128` division's `__udivti3` helper.
+#[inline(always)]
+const fn div_wide(high: u64, low: u64, d: u64) -> (u64, u64) {
+    debug_assert!(high < d && d >= HIDDEN_BIT);
+    let (d1, d0) = (d >> 32, d & LOW32);
+    let (n1, n0) = (low >> 32, low & LOW32);
+    // First digit: estimate from the top two digits, correct at most twice.
+    let mut q1 = high / d1;
+    let mut rhat = high - q1 * d1;
+    while q1 > LOW32 || q1 * d0 > ((rhat << 32) | n1) {
+        q1 -= 1;
+        rhat += d1;
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    let rem1 = ((high << 32) | n1).wrapping_sub(q1.wrapping_mul(d));
+    // Second digit.
+    let mut q0 = rem1 / d1;
+    rhat = rem1 - q0 * d1;
+    while q0 > LOW32 || q0 * d0 > ((rhat << 32) | n0) {
+        q0 -= 1;
+        rhat += d1;
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    let rem = ((rem1 << 32) | n0).wrapping_sub(q0.wrapping_mul(d));
+    ((q1 << 32) | q0, rem)
+}
 
 /// A binary floating-point value with a 64-bit mantissa. See the module docs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,25 +124,34 @@ impl Float {
         Self { neg, m, e }
     }
 
-    /// Rounds `x * 2^e` to the nearest `Float` with the given sign.
-    fn round_u128(neg: bool, x: u128, e: i32) -> Self {
-        if x == 0 {
-            return Self::ZERO;
+    /// Rounds the 128-bit `high * 2^64 + low` times `2^e` to the nearest `Float` (ties
+    /// away from zero). `high` may be anything, including zero.
+    pub(crate) fn from_words(neg: bool, high: u64, low: u64, e: i32) -> Self {
+        if high == 0 {
+            if low == 0 {
+                return Self::ZERO;
+            }
+            // At most 64 significant bits: exact.
+            let lz = low.leading_zeros();
+            return Self { neg, m: low << lz, e: e - lz as i32 };
         }
-        let lz = x.leading_zeros() as i32;
-        if lz >= 64 {
-            // The value fits 64 bits: shift left, exactly.
-            let shift = lz - 64;
-            return Self::finish(neg, (x << shift) as u64, e - shift);
-        }
-        // Keep the top 64 bits and round on the next bit (ties away from zero).
-        let shift = 64 - lz;
-        let rounded = (x >> shift) + ((x >> (shift - 1)) & 1);
-        if rounded >> 64 == 0 {
-            Self::finish(neg, rounded as u64, e + shift)
+        let lz = high.leading_zeros();
+        let (m, rest) =
+            if lz == 0 { (high, low) } else { ((high << lz) | (low >> (64 - lz)), low << lz) };
+        Self::round(neg, m, rest, e + 64 - lz as i32)
+    }
+
+    /// `m * 2^e` (with `m` normalized) plus the fraction `rest / 2^64` of its last place,
+    /// rounded to nearest (ties away from zero).
+    #[inline(always)]
+    const fn round(neg: bool, m: u64, rest: u64, e: i32) -> Self {
+        if rest < HIDDEN_BIT {
+            Self { neg, m, e }
+        } else if m == u64::MAX {
+            // Rounding carries out of the mantissa: 2^64 * 2^e.
+            Self { neg, m: HIDDEN_BIT, e: e + 1 }
         } else {
-            // Rounding carried into a 65th bit: the mantissa is exactly 2^64.
-            Self::finish(neg, HIDDEN_BIT, e + shift + 1)
+            Self { neg, m: m + 1, e }
         }
     }
 
@@ -104,12 +181,13 @@ impl Float {
 
     /// The nearest `Float` to an unsigned integer (exact below 2^64).
     pub(crate) fn from_u128(x: u128) -> Self {
-        Self::round_u128(false, x, 0)
+        Self::from_words(false, (x >> 64) as u64, x as u64, 0)
     }
 
     /// The nearest `Float` to a signed integer (exact below 2^64 in magnitude).
     pub(crate) fn from_i128(x: i128) -> Self {
-        Self::round_u128(x < 0, x.unsigned_abs(), 0)
+        let a = x.unsigned_abs();
+        Self::from_words(x < 0, (a >> 64) as u64, a as u64, 0)
     }
 
     /// `true` for zero.
@@ -123,6 +201,7 @@ impl Float {
     }
 
     /// `-self`.
+    #[inline(always)]
     pub(crate) const fn neg(self) -> Self {
         if self.m == 0 {
             self
@@ -132,6 +211,7 @@ impl Float {
     }
 
     /// `|self|`.
+    #[inline(always)]
     pub(crate) const fn abs(self) -> Self {
         Self { neg: false, m: self.m, e: self.e }
     }
@@ -147,14 +227,27 @@ impl Float {
 
     /// `self * other`, rounded to nearest.
     pub(crate) fn mul(self, other: Self) -> Self {
+        self.mul_inline(other)
+    }
+
+    #[inline(always)]
+    fn mul_inline(self, other: Self) -> Self {
         if self.m == 0 || other.m == 0 {
             return Self::ZERO;
         }
-        let product = u128::from(self.m) * u128::from(other.m);
-        Self::round_u128(self.neg != other.neg, product, self.e + other.e)
+        let neg = self.neg != other.neg;
+        let (high, low) = mul_wide(self.m, other.m);
+        // Both mantissas are at least 2^63, so the product is at least 2^126: its high
+        // word has its top bit set or the one below it.
+        let e = self.e + other.e + 64;
+        if high >= HIDDEN_BIT {
+            Self::round(neg, high, low, e)
+        } else {
+            Self::round(neg, (high << 1) | (low >> 63), low << 1, e - 1)
+        }
     }
 
-    /// `self / other`, within one unit in the last place.
+    /// `self / other`, rounded to nearest.
     ///
     /// # Panics
     /// If `other` is zero: every caller divides by a quantity it has proved positive.
@@ -163,22 +256,29 @@ impl Float {
         if self.m == 0 {
             return Self::ZERO;
         }
-        // m_a * 2^64 / m_b lies in (2^63, 2^65): at least 64 significant bits.
-        let num = u128::from(self.m) << 64;
-        let den = u128::from(other.m);
-        let mut q = num / den;
-        if q >> 64 == 0 {
-            // Exactly 64 bits: round on the remainder instead of a 65th bit.
-            let r = num - q * den;
-            if 2 * r >= den {
-                q += 1;
-            }
-        }
-        Self::round_u128(self.neg != other.neg, q, self.e - other.e - 64)
+        let neg = self.neg != other.neg;
+        // Numerator m_a * 2^63 (if m_a >= m_b) or m_a * 2^64 (otherwise): either way its
+        // high word is below m_b and the quotient lies in [2^63, 2^64).
+        let (q, r, e) = if self.m >= other.m {
+            let (q, r) = div_wide(self.m >> 1, self.m << 63, other.m);
+            (q, r, self.e - other.e - 63)
+        } else {
+            let (q, r) = div_wide(self.m, 0, other.m);
+            (q, r, self.e - other.e - 64)
+        };
+        // Round on the remainder: up when r >= m_b / 2 (r < m_b < 2^64, so compare r with
+        // m_b - r to avoid doubling it).
+        let rest = if r >= other.m - r { HIDDEN_BIT } else { 0 };
+        Self::round(neg, q, rest, e)
     }
 
     /// `self + other`, rounded to nearest.
     pub(crate) fn add(self, other: Self) -> Self {
+        self.add_inline(other)
+    }
+
+    #[inline(always)]
+    fn add_inline(self, other: Self) -> Self {
         if other.m == 0 {
             return self;
         }
@@ -187,19 +287,34 @@ impl Float {
         }
         let (big, small) =
             if self.cmp_abs(other) == Ordering::Less { (other, self) } else { (self, other) };
-        let shift = big.e - small.e; // >= 0 because |big| >= |small|
-        if shift > 126 {
-            // small < 2^-62 ulp(big): it cannot move the rounded result.
+        let shift = (big.e - small.e) as u32; // >= 0 because |big| >= |small|
+        if shift > 65 {
+            // |small| < ulp(big) / 4: it cannot move the rounded result.
             return big;
         }
-        // Both mantissas on a 2^-63 grid below the big one's exponent; the top bit of the
-        // u128 stays free for the carry of an addition. Bits of `small` shifted out here
-        // are below 2^-126 relative and do not change the nearest 64-bit result except
-        // on an exact tie, where this rounds away from zero too.
-        let a = u128::from(big.m) << 63;
-        let b = (u128::from(small.m) << 63) >> shift;
-        let sum = if big.neg == small.neg { a + b } else { a - b };
-        Self::round_u128(big.neg, sum, big.e - 63)
+        // small as a 128-bit (high, low) aligned on big's mantissa; bits shifted below
+        // 2^-128 of big's last place are dropped (they could only decide an exact tie).
+        let (sh, sl) = match shift {
+            0 => (small.m, 0),
+            1..=63 => (small.m >> shift, small.m << (64 - shift)),
+            _ => (0, small.m >> (shift - 64)),
+        };
+        if big.neg == small.neg {
+            let (high, carry) = big.m.overflowing_add(sh);
+            if carry {
+                // The sum reached 2^64: shift one place right, the lost bit into `rest`.
+                let m = (high >> 1) | HIDDEN_BIT;
+                let rest = (high << 63) | (sl >> 1);
+                Self::round(big.neg, m, rest, big.e + 1)
+            } else {
+                Self::round(big.neg, high, sl, big.e)
+            }
+        } else {
+            // |big| >= |small|: the difference is non-negative.
+            let low = sl.wrapping_neg();
+            let high = big.m - sh - u64::from(sl != 0);
+            Self::from_words(big.neg, high, low, big.e - 64)
+        }
     }
 
     /// `self - other`, rounded to nearest.
@@ -208,6 +323,7 @@ impl Float {
     }
 
     /// Compares magnitudes.
+    #[inline(always)]
     pub(crate) fn cmp_abs(self, other: Self) -> Ordering {
         match (self.m == 0, other.m == 0) {
             (true, true) => Ordering::Equal,
@@ -233,23 +349,37 @@ impl Float {
         }
     }
 
-    /// `sqrt(|self|)`, within one unit in the last place (the sign is ignored).
+    /// `sqrt(|self|)`, rounded to nearest (the sign is ignored).
     pub(crate) fn sqrt(self) -> Self {
         if self.m == 0 {
             return Self::ZERO;
         }
-        // Make the exponent even so it halves exactly; the radicand then has 127 or 128
-        // significant bits and its root exactly 64.
-        let (radicand, e) = if self.e & 1 == 0 {
-            (u128::from(self.m) << 64, self.e - 64)
+        // Radicand (high, 0) = m * 2^64 (e even) or m * 2^63 (e odd): its root has exactly
+        // 64 bits, and the exponent halves exactly.
+        let (high, low, e) = if self.e & 1 == 0 {
+            (self.m, 0, self.e - 64)
         } else {
-            (u128::from(self.m) << 63, self.e - 63)
+            (self.m >> 1, self.m << 63, self.e - 63)
         };
-        let root = isqrt_u128(radicand);
-        // Round to nearest: (root + 1/2)^2 = root^2 + root + 1/4.
-        let rem = radicand - root * root;
-        let root = if rem > root { root + 1 } else { root };
-        Self::round_u128(false, root, e / 2)
+        // Newton from above: start at 2^64 - 1 >= the root; the iterates decrease to
+        // floor(sqrt). Each step divides the radicand by r (r > high keeps the quotient
+        // below 2^64) and averages; six steps cover the quadratic convergence from the seed.
+        let mut r = u64::MAX;
+        loop {
+            let (q, _) = div_wide(high, low, r);
+            // (r + q) / 2 without overflow.
+            let next = (r >> 1) + (q >> 1) + (r & q & 1);
+            if next >= r {
+                break;
+            }
+            r = next;
+        }
+        // Round to nearest: compare the radicand with (r + 1/2)^2 = r^2 + r + 1/4.
+        let (sq_high, sq_low) = mul_wide(r, r);
+        let (rem_low, borrow) = low.overflowing_sub(sq_low);
+        let rem_high = high - sq_high - u64::from(borrow);
+        let round_up = rem_high > 0 || rem_low > r;
+        Self::round(false, r, if round_up { HIDDEN_BIT } else { 0 }, e / 2)
     }
 
     /// Rounds `|self|` to the nearest integer (ties away from zero). `None` if
@@ -262,13 +392,15 @@ impl Float {
         if self.e > 64 {
             return None;
         }
+        let m = u128::from(self.m);
         if self.e >= 0 {
             // m * 2^e < 2^(64 + e) <= 2^128.
-            return Some(u128::from(self.m) << self.e);
+            return Some(m << self.e);
         }
         let shift = -self.e; // 1..=64
-        let x = u128::from(self.m);
-        Some((x >> shift) + ((x >> (shift - 1)) & 1))
+        let x = if shift == 64 { 0 } else { self.m >> shift };
+        let half = (self.m >> (shift - 1)) & 1;
+        Some(u128::from(x) + u128::from(half))
     }
 
     /// Rounds to the nearest integer (ties away from zero). `None` if `|self| >= 2^127`.
@@ -276,23 +408,39 @@ impl Float {
         let magnitude = i128::try_from(self.round_abs_to_u128()?).ok()?;
         Some(if self.neg { -magnitude } else { magnitude })
     }
-}
 
-/// `floor(sqrt(x))` for `x < 2^128`, by Newton's iteration from above.
-fn isqrt_u128(x: u128) -> u128 {
-    if x < 2 {
-        return x;
-    }
-    // Start at a power of two no smaller than the root; Newton then decreases
-    // monotonically to floor(sqrt(x)).
-    let bits = 128 - x.leading_zeros();
-    let mut r = 1u128 << bits.div_ceil(2);
-    loop {
-        let next = (r + x / r) >> 1;
-        if next >= r {
-            return r;
+    /// `|self|`, which must be below 1, as 0.128 fixed point `(high, low)`: the value is
+    /// `high 2^-64 + low 2^-128`, truncated (exact when `e >= -128`). A value of 1 or more
+    /// gives `(u64::MAX, u64::MAX)`.
+    pub(crate) fn to_fraction_128(self) -> (u64, u64) {
+        if self.m == 0 || self.e <= -192 {
+            return (0, 0);
         }
-        r = next;
+        if self.e > -64 {
+            return (u64::MAX, u64::MAX);
+        }
+        let s = (-64 - self.e) as u32; // 0..=127
+        match s {
+            0 => (self.m, 0),
+            1..=63 => (self.m >> s, self.m << (64 - s)),
+            _ => (0, self.m >> (s - 64)),
+        }
+    }
+
+    /// Splits `|self|` into `floor(|self|)` and the fraction as 0.64 fixed point
+    /// (truncated): `|self| = int + frac / 2^64` to within `2^-64`. The integer part
+    /// saturates at `u32::MAX` (then the fraction is meaningless).
+    pub(crate) fn split_abs_saturating(self) -> (u32, u64) {
+        if self.m == 0 || self.e < -127 {
+            (0, 0)
+        } else if self.e <= -64 {
+            (0, self.m >> (-64 - self.e))
+        } else if self.e < -32 {
+            // -63 <= e < -32: integer part m >> -e (below 2^31), fraction m << (64 + e).
+            ((self.m >> (-self.e)) as u32, self.m << (64 + self.e))
+        } else {
+            (u32::MAX, 0)
+        }
     }
 }
 

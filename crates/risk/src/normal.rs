@@ -2,9 +2,9 @@
 //!
 //! Method: the upper tail is `Q(x) = 1 - N(x) = phi(x) M(x)` for `x >= 0`, where `M` is
 //! the Mills ratio. On `[0, 13]`, `M` is a (12, 12) near-minimax rational function of
-//! `v = x / 13` fitted by `scripts/reference/gen_tables.py` (relative error 2.8e-21 exact,
-//! 3.2e-20 with its coefficients rounded); every coefficient is positive, so Horner's rule
-//! has no cancellation. Beyond 13, the asymptotic series to `945 / x^10` (relative error
+//! `v = x / 13` fitted by `scripts/reference/gen_tables.py` (relative error 2.8e-21);
+//! every coefficient is positive, so Horner's rule has no cancellation, and both
+//! polynomials run in 2^-100 fixed point without a branch. Beyond 13, the asymptotic series to `945 / x^10` (relative error
 //! below 5e-10, on values below 6.2e-39). Computing the tail as a product keeps *relative*
 //! precision far out in it, which the greeks of deep out-of-the-money options need;
 //! `N(x)` for `x >= 0` is then `1 - Q(x)`.
@@ -24,7 +24,11 @@
 
 use crate::exp::exp_float;
 use crate::float::Float;
-use crate::tables::{E_18, E_M18, INV_SQRT_2PI, MILLS_INV_X_MAX, MILLS_P, MILLS_Q, MILLS_X_MAX};
+use crate::float::{mul_hi, mul_wide};
+use crate::tables::{
+    E_18, E_M18, INV_SQRT_2PI, MILLS_FRAC_BITS, MILLS_INV_X_MAX, MILLS_P_FIX, MILLS_Q_FIX,
+    MILLS_X_MAX,
+};
 
 /// `phi(x) = e^(-x^2/2) / sqrt(2 pi)`. Relative error below 3e-19 + 2^-64 x^2.
 pub(crate) fn pdf(x: Float) -> Float {
@@ -35,14 +39,24 @@ pub(crate) fn pdf(x: Float) -> Float {
 fn mills(x: Float) -> Float {
     let x = x.abs();
     if x.cmp(MILLS_X_MAX).is_le() {
-        let v = x.mul(MILLS_INV_X_MAX);
-        let (mut p, mut q) = (MILLS_P[MILLS_P.len() - 1], MILLS_Q[MILLS_Q.len() - 1]);
-        let mut i = MILLS_P.len() - 1;
+        // v = x / 13 in [0, 1] as 0.128 fixed point (v_high + v_low 2^-64), exact from the
+        // Float product: its relative precision carries over, which the small v near x = 0
+        // need (0.64 fixed point alone would cost 7e-19 in x).
+        let (v_high, v_low) = x.mul(MILLS_INV_X_MAX).to_fraction_128();
+        // Both polynomials by Horner's rule in 2^-100 fixed point, branch-free: every
+        // coefficient and every partial sum is positive and below 2^24, so nothing cancels
+        // and the truncation of each step (2^-99) is far below the fit's 2.8e-21.
+        let last = MILLS_P_FIX.len() - 1;
+        let (mut p, mut q) = (split(MILLS_P_FIX[last]), split(MILLS_Q_FIX[last]));
+        let mut i = last;
         while i > 0 {
             i -= 1;
-            p = p.mul(v).add(MILLS_P[i]);
-            q = q.mul(v).add(MILLS_Q[i]);
+            p = add_words(mul_v(p, v_high, v_low), split(MILLS_P_FIX[i]));
+            q = add_words(mul_v(q, v_high, v_low), split(MILLS_Q_FIX[i]));
         }
+        let frac_bits = -(MILLS_FRAC_BITS as i32);
+        let p = Float::from_words(false, p.0, p.1, frac_bits);
+        let q = Float::from_words(false, q.0, q.1, frac_bits);
         p.div(q)
     } else {
         // (1/x)(1 - t + 3t^2 - 15t^3 + 105t^4 - 945t^5), t = 1/x^2.
@@ -56,11 +70,43 @@ fn mills(x: Float) -> Float {
     }
 }
 
+/// A `u128` as `(high, low)` words. The Horner sums stay in word pairs: combined into a
+/// `u128`, LLVM would turn the 64x64 partial products back into a 128-bit multiplication,
+/// which wasm32 runs through the `__multi3` helper.
+#[inline(always)]
+const fn split(x: u128) -> (u64, u64) {
+    ((x >> 64) as u64, x as u64)
+}
+
+/// `a + b` on word pairs (the sums here stay below 2^124: no carry out).
+#[inline(always)]
+const fn add_words(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
+    let (low, carry) = a.1.overflowing_add(b.1);
+    (a.0 + b.0 + carry as u64, low)
+}
+
+/// `s * v` for a fixed-point `s` (word pair, below 2^127) and `v = v_high 2^-64 +
+/// v_low 2^-128` in `[0, 1)`, truncated (error below 3 units of `s`'s last place), from
+/// three 64x64 products.
+#[inline(always)]
+fn mul_v(s: (u64, u64), v_high: u64, v_low: u64) -> (u64, u64) {
+    let (hh, hl) = mul_wide(s.0, v_high);
+    let a = mul_hi(s.1, v_high);
+    let b = mul_hi(s.0, v_low);
+    add_words(add_words((hh, hl), (0, a)), (0, b))
+}
+
 /// The upper tail `Q(|x|) = P(Z > |x|)`, with relative precision (below 2.5e-19 for
 /// `|x| <= 13`; beyond, below 5e-10 on values under 6.2e-39).
 pub(crate) fn upper_tail(x: Float) -> Float {
     let x = x.abs();
-    pdf(x).mul(mills(x))
+    tail_from_pdf(x, pdf(x))
+}
+
+/// The upper tail `Q(|x|)` from a density `phi(x)` the caller already has (Black-Scholes
+/// gets `phi(d2)` from `phi(d1)` without a second exponential).
+pub(crate) fn tail_from_pdf(x: Float, phi: Float) -> Float {
+    phi.mul(mills(x))
 }
 
 /// The standard normal density `phi(x)` at an 18-decimal `x`, 18 decimals, rounded to

@@ -45,6 +45,8 @@ pub(crate) const LN_TABLE_E36: [i128; 33] = [
     677398823591806140809682609997348299,
     693147180559945309417232121458176568,
 ];
+/// `ln 2 * 2^64`, rounded down: the top of the reduced argument's range in 0.64 fixed point.
+pub(crate) const LN2_Q64: u64 = 0xb17217f7d1cf79ab;
 /// `e^(j/64) * 2^63` for `j = 0..=44` (covers `[0, ln 2)`).
 pub(crate) const EXP_TABLE_Q63: [u64; 45] = [
     0x8000000000000000,
@@ -116,6 +118,14 @@ pub(crate) const E_18: Float = Float::from_parts(false, 0xde0b6b3a76400000, -4);
 pub(crate) const E_36: Float = Float::from_parts(false, 0xc097ce7bc90715b3, 56);
 /// `1 / sqrt(2 pi)`, the standard normal density at 0.
 pub(crate) const INV_SQRT_2PI: Float = Float::from_parts(false, 0xcc42299ea1b28468, -65);
+/// `log2(e) = 1 / ln 2`.
+pub(crate) const LOG2_E: Float = Float::from_parts(false, 0xb8aa3b295c17f0bc, -63);
+/// `ln 2`.
+pub(crate) const LN2: Float = Float::from_parts(false, 0xb17217f7d1cf79ac, -64);
+/// `ln 2` rounded to 32 significant bits: `k * LN2_HI` is exact for `|k| < 2^32`.
+pub(crate) const LN2_HI: Float = Float::from_parts(false, 0xb17217f700000000, -64);
+/// `ln 2 - LN2_HI`.
+pub(crate) const LN2_LO: Float = Float::from_parts(false, 0xd1cf79abc9e3b398, -96);
 /// `1/3`, atanh series.
 pub(crate) const THIRD: Float = Float::from_parts(false, 0xaaaaaaaaaaaaaaab, -65);
 /// `1/5`, atanh series.
@@ -129,37 +139,40 @@ pub(crate) const NINTH: Float = Float::from_parts(false, 0xe38e38e38e38e38e, -67
 pub(crate) const MILLS_X_MAX: Float = Float::from_parts(false, 0xd000000000000000, -60);
 /// `1 / MILLS_X_MAX`: maps `x` in `[0, 13]` to `v = x / 13` in `[0, 1]`.
 pub(crate) const MILLS_INV_X_MAX: Float = Float::from_parts(false, 0x9d89d89d89d89d8a, -67);
-/// Numerator of `M(x) = Q(x) / phi(x) ~ P(v) / Q(v)`, `v = x / 13`, lowest degree first.
-/// Relative error of the fit on `[0, 13]`: 2.83e-21 exact, 3.18e-20 with these
-/// coefficients rounded to 64-bit mantissas (before the rounding of the evaluation).
-pub(crate) const MILLS_P: [Float; 13] = [
-    Float::from_parts(false, 0xa06c98ffb1382cb3, -63),
-    Float::from_parts(false, 0xd1dbabdecb5117b0, -59),
-    Float::from_parts(false, 0x89872633767a4858, -55),
-    Float::from_parts(false, 0xe8ab380da51f4917, -53),
-    Float::from_parts(false, 0x8b7ea6dc0b288c30, -50),
-    Float::from_parts(false, 0xf755ee9ab2039a3a, -49),
-    Float::from_parts(false, 0xa4daaf2ccc32928b, -47),
-    Float::from_parts(false, 0xa4fbeaacc99eee22, -46),
-    Float::from_parts(false, 0xf30142e6e1922564, -46),
-    Float::from_parts(false, 0xfb3ebf74cd83ccea, -46),
-    Float::from_parts(false, 0xa49ed657be2496d3, -46),
-    Float::from_parts(false, 0xd02cad1ce77d8564, -48),
-    Float::from_parts(false, 0xe84e323e7dcdd07f, -83),
+/// Scale of the fixed-point Mills coefficients and Horner sums: values times `2^100`
+/// (every partial sum of either polynomial on `[0, 1]` stays below `Q(1) < 2^24`).
+pub(crate) const MILLS_FRAC_BITS: u32 = 100;
+/// Numerator of `M(x) = Q(x) / phi(x) ~ P(v) / Q(v)`, `v = x / 13`, lowest degree first,
+/// as `u128` fixed point at [`MILLS_FRAC_BITS`]. Relative error of the fit on
+/// `[0, 13]`: 2.83e-21 (2.84e-21 with the coefficients so rounded).
+pub(crate) const MILLS_P_FIX: [u128; 13] = [
+    0x000000140d931ff627059657ca3969ed,
+    0x000001a3b757bd96a22f5f20fa13ee43,
+    0x00001130e4c66ecf490b04fd6324caf1,
+    0x000074559c06d28fa48b64311704901c,
+    0x00022dfa9b702ca230bea7c662e0d40a,
+    0x0007baaf74d5901cd1d282b96e8c8503,
+    0x00149b55e59986525166b9aa1760c08a,
+    0x00293efaab3267bb88615a55af3a3f2d,
+    0x003cc050b9b86489591fb80e2d6e2800,
+    0x003ecfafdd3360f33a8574912fde3d00,
+    0x002927b595ef8925b4a685358cfcf808,
+    0x000d02cad1ce77d8564318661c4af6e0,
+    0x000000000001d09c647cfb9ba0fd7bbd,
 ];
-/// Denominator of the Mills-ratio approximation, lowest degree first (constant term 1).
-pub(crate) const MILLS_Q: [Float; 13] = [
-    Float::from_parts(false, 0x8000000000000000, -63),
-    Float::from_parts(false, 0xfa6c2a9e83cdd003, -59),
-    Float::from_parts(false, 0xe5d35c39902c7a59, -55),
-    Float::from_parts(false, 0x8300d6782182cfe0, -51),
-    Float::from_parts(false, 0xceebf27f38228712, -49),
-    Float::from_parts(false, 0xeeed27d9ad4713ad, -47),
-    Float::from_parts(false, 0xcf312fda41c627a2, -45),
-    Float::from_parts(false, 0x88430ce9b695b669, -43),
-    Float::from_parts(false, 0x8741263cdc6c4b99, -42),
-    Float::from_parts(false, 0xc63ba26bb0a3393b, -42),
-    Float::from_parts(false, 0xcc630952a333251a, -42),
-    Float::from_parts(false, 0x85c10e25efaaaa93, -42),
-    Float::from_parts(false, 0xa9244ca8810011a2, -44),
+/// Denominator of the Mills-ratio approximation (constant term 1), same format.
+pub(crate) const MILLS_Q_FIX: [u128; 13] = [
+    0x00000010000000000000000000000000,
+    0x000001f4d8553d079ba006f4cb9f035d,
+    0x00001cba6b8732058f4b20c929365184,
+    0x00010601acf043059fc097bdf2933a75,
+    0x0006775f93f9c114388ebd6eb1b3ca09,
+    0x001ddda4fb35a8e275970274e45930d0,
+    0x00679897ed20e313d1281739beb81dd1,
+    0x01108619d36d2b6cd265fbce7aa6fe5f,
+    0x021d0498f371b12e6228d221284b612a,
+    0x0318ee89aec28ce4ed5c29a3f4a047e3,
+    0x03318c254a8ccc94682d2a985becc1a9,
+    0x0217043897beaaaa4c4da5ff59aadda7,
+    0x00a9244ca8810011a257f85aeb2584f1,
 ];

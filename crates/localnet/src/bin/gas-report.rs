@@ -20,6 +20,12 @@ use mutual_localnet::{
 sol! {
     interface IBsBench {
         function noop() external view;
+        function pricesBaseline(uint256 spot, uint256 strike, uint256 t, uint256 vol, uint256 rate)
+            external view returns (uint256 call, uint256 put);
+        function greeksBaseline(uint256 spot, uint256 strike, uint256 t, uint256 vol, uint256 rate)
+            external view returns (uint256 call, uint256 put, int256 deltaCall, int256 deltaPut,
+                uint256 gamma, uint256 vega, int256 thetaCall, int256 thetaPut, int256 rhoCall,
+                int256 rhoPut);
         function prices(uint256 spot, uint256 strike, uint256 t, uint256 vol, uint256 rate)
             external view returns (uint256 call, uint256 put);
         function greeks(uint256 spot, uint256 strike, uint256 t, uint256 vol, uint256 rate)
@@ -108,6 +114,12 @@ fn calldata(method: &str, case: &Case) -> Vec<u8> {
     match method {
         "prices" => IBsBench::pricesCall { spot, strike, t, vol, rate }.abi_encode(),
         "greeks" => IBsBench::greeksCall { spot, strike, t, vol, rate }.abi_encode(),
+        "prices_baseline" => {
+            IBsBench::pricesBaselineCall { spot, strike, t, vol, rate }.abi_encode()
+        }
+        "greeks_baseline" => {
+            IBsBench::greeksBaselineCall { spot, strike, t, vol, rate }.abi_encode()
+        }
         _ => IBsBench::noopCall {}.abi_encode(),
     }
 }
@@ -162,9 +174,13 @@ fn run() -> Result<(), String> {
     println!();
 
     let mut rows = Vec::new();
-    for (method, cases) in
-        [("noop", &cases()[..1]), ("prices", &cases()[..]), ("greeks", &cases()[..])]
-    {
+    for (method, cases) in [
+        ("noop", &cases()[..1]),
+        ("prices_baseline", &cases()[..1]),
+        ("greeks_baseline", &cases()[..1]),
+        ("prices", &cases()[..]),
+        ("greeks", &cases()[..]),
+    ] {
         for case in cases {
             let data = calldata(method, case);
             net.set_cached(program, false);
@@ -175,8 +191,8 @@ fn run() -> Result<(), String> {
             net.set_cached(program, true);
             let cached = net.static_call(caller, program, &data);
             net.set_cached(program, false);
-            let label = if method == "noop" {
-                "noop".to_owned()
+            let label = if method == "noop" || method.ends_with("baseline") {
+                method.to_owned()
             } else {
                 format!("{method}: {}", case.name)
             };
@@ -213,13 +229,27 @@ fn run() -> Result<(), String> {
     }
     println!();
     let noop = &rows[0].uncached;
-    println!("marginal cost of the math (method - noop: exec gas; ink):");
+    let baseline = |name: &str| rows.iter().find(|r| r.label == name).map(|r| &r.uncached);
+    println!("marginal cost (exec gas; ink): against noop (math plus the ABI handling of 5");
+    println!(
+        "arguments and 2 or 10 results), and against the method's ABI baseline (the math alone):"
+    );
     for row in
-        rows.iter().filter(|r| r.label.starts_with("greeks") || r.label.starts_with("prices"))
+        rows.iter().filter(|r| r.label.starts_with("greeks:") || r.label.starts_with("prices:"))
     {
+        let base_name =
+            if row.label.starts_with("greeks") { "greeks_baseline" } else { "prices_baseline" };
+        let base = baseline(base_name).unwrap_or(noop);
         let gas = row.uncached.execution_gas.saturating_sub(noop.execution_gas);
-        let ink = row.uncached.ink_used.saturating_sub(noop.ink_used);
-        println!("  {:<44} {:>8} gas  {:>12} ink", row.label, n(gas), n(ink));
+        let math_gas = row.uncached.execution_gas.saturating_sub(base.execution_gas);
+        let math_ink = row.uncached.ink_used.saturating_sub(base.ink_used);
+        println!(
+            "  {:<44} {:>8} gas vs noop  {:>8} gas math alone ({} ink)",
+            row.label,
+            n(gas),
+            n(math_gas),
+            n(math_ink)
+        );
     }
     println!();
     println!("hostios of greeks (ATM), calls and ink:");
