@@ -228,6 +228,25 @@ fn run() -> Result<(), String> {
         );
     }
     println!();
+    print_marginal(&rows);
+    println!();
+    println!("hostios of greeks (ATM), calls and ink:");
+    let greeks_atm = rows.iter().find(|r| r.label.starts_with("greeks")).map(|r| &r.uncached);
+    if let Some(r) = greeks_atm {
+        for h in &r.hostios {
+            println!("  {:<24} {:>3} {:>10} ink", h.name, h.calls, n(h.ink));
+        }
+    }
+
+    if let Some(path) = &args.profile_wasm {
+        println!();
+        profile(path, &wasm, &cases()[0], args.top, greeks_atm)?;
+    }
+    Ok(())
+}
+
+/// The marginal cost of each priced call: against `noop`, and against its ABI baseline.
+fn print_marginal(rows: &[Row]) {
     let noop = &rows[0].uncached;
     let baseline = |name: &str| rows.iter().find(|r| r.label == name).map(|r| &r.uncached);
     println!("marginal cost (exec gas; ink): against noop (math plus the ABI handling of 5");
@@ -251,20 +270,6 @@ fn run() -> Result<(), String> {
             n(math_ink)
         );
     }
-    println!();
-    println!("hostios of greeks (ATM), calls and ink:");
-    let greeks_atm = rows.iter().find(|r| r.label.starts_with("greeks")).map(|r| &r.uncached);
-    if let Some(r) = greeks_atm {
-        for h in &r.hostios {
-            println!("  {:<24} {:>3} {:>10} ink", h.name, h.calls, n(h.ink));
-        }
-    }
-
-    if let Some(path) = &args.profile_wasm {
-        println!();
-        profile(path, &wasm, &cases()[0], args.top, greeks_atm)?;
-    }
-    Ok(())
 }
 
 /// The bytes of the code section of `wasm`, if it parses.
