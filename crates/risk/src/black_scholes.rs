@@ -171,7 +171,7 @@ impl Core {
         let a = carry.div(sigma_sqrt_t);
         let b = sigma_sqrt_t.mul_pow2(-1);
         let (d1, d2) = (a.add(b), a.sub(b));
-        let discount = crate::exp::exp_float(Float::from_i128(rt_e36).mul(E_M36).neg());
+        let discount = crate::exp::exp_float(Float::from_i128(rt_e36).mul(E_M36).negate());
         let strike_pv = Float::from_u128(inputs.strike_wad).mul(discount);
         // K e^(-rT) <= K <= 1e30.
         let strike_pv_raw = strike_pv.round_abs_to_u128().expect("strike_pv below 1e30");
@@ -206,25 +206,41 @@ impl Core {
     }
 
     fn prices(&self) -> Prices {
-        let (n1, n_neg1) = Self::cdf(self.d1, self.tail1);
         let (n2, n_neg2) = Self::cdf(self.d2, self.tail2);
+        // Only the out-of-the-money side's strike term is needed.
+        let strike_term = if self.call_in_the_money() { n_neg2 } else { n2 };
+        self.prices_from(self.strike_pv.mul(strike_term))
+    }
+
+    /// Whether `S >= K e^(-rT)` (as rounded): then the put is the out-of-the-money side.
+    fn call_in_the_money(&self) -> bool {
+        self.spot_raw >= self.strike_pv_raw
+    }
+
+    /// Both prices from the out-of-the-money side's strike term: `K e^(-rT) N(-d2)` for
+    /// the put when the call is in the money, else `K e^(-rT) N(d2)` for the call.
+    fn prices_from(&self, strike_term: Float) -> Prices {
+        let (n1, n_neg1) = Self::cdf(self.d1, self.tail1);
         // S - K e^(-rT): both below 1e30 < 2^127.
         let forward_intrinsic = self.spot_raw as i128 - self.strike_pv_raw as i128;
-        if forward_intrinsic >= 0 {
+        if self.call_in_the_money() {
             // The put is out of the money: compute it, clamp it to [0, K e^(-rT)].
-            let put = self.strike_pv.mul(n_neg2).sub(self.spot.mul(n_neg1));
+            let put = strike_term.sub(self.spot.mul(n_neg1));
             let put_wad = clamp_round(put, self.strike_pv_raw);
             Prices { call_wad: put_wad + forward_intrinsic as u128, put_wad }
         } else {
-            let call = self.spot.mul(n1).sub(self.strike_pv.mul(n2));
+            let call = self.spot.mul(n1).sub(strike_term);
             let call_wad = clamp_round(call, self.spot_raw);
             Prices { call_wad, put_wad: call_wad + forward_intrinsic.unsigned_abs() }
         }
     }
 
     fn greeks(&self, inputs: &Inputs) -> Result<Greeks, MathError> {
-        let prices = self.prices();
         let (n2, n_neg2) = Self::cdf(self.d2, self.tail2);
+        // The strike terms K e^(-rT) N(d2) and K e^(-rT) N(-d2), each shared by a price,
+        // a theta and a rho.
+        let (strike_n2, strike_n_neg2) = (self.strike_pv.mul(n2), self.strike_pv.mul(n_neg2));
+        let prices = self.prices_from(if self.call_in_the_money() { strike_n_neg2 } else { strike_n2 });
         // Delta from the tail, so call and put deltas differ by exactly 1e18.
         let tail1_wad = to_i128(self.tail1.mul(crate::tables::E_18))?;
         let delta_call_wad =
@@ -235,11 +251,11 @@ impl Core {
         let vega = spot_phi.mul(self.sqrt_t);
         let time_decay = spot_phi.mul(self.vol).div(self.sqrt_t.mul_pow2(1));
         let rate = Float::from_u128(inputs.rate_wad).mul(E_M18);
-        let carry_call = rate.mul(self.strike_pv).mul(n2);
-        let carry_put = rate.mul(self.strike_pv).mul(n_neg2);
+        let carry_call = rate.mul(strike_n2);
+        let carry_put = rate.mul(strike_n_neg2);
         let t = Float::from_u128(inputs.t_years_wad).mul(E_M18);
-        let rho_call = self.strike_pv.mul(t).mul(n2);
-        let rho_put = self.strike_pv.mul(t).mul(n_neg2).neg();
+        let rho_call = strike_n2.mul(t);
+        let rho_put = strike_n_neg2.mul(t).negate();
         Ok(Greeks {
             call_wad: prices.call_wad,
             put_wad: prices.put_wad,
@@ -247,7 +263,7 @@ impl Core {
             delta_put_wad: delta_call_wad - 1_000_000_000_000_000_000,
             gamma_wad: gamma.round_abs_to_u128().ok_or(MathError::Overflow)?,
             vega_wad: vega.round_abs_to_u128().ok_or(MathError::Overflow)?,
-            theta_call_wad: to_i128(time_decay.add(carry_call).neg())?,
+            theta_call_wad: to_i128(time_decay.add(carry_call).negate())?,
             theta_put_wad: to_i128(carry_put.sub(time_decay))?,
             rho_call_wad: to_i128(rho_call)?,
             rho_put_wad: to_i128(rho_put)?,

@@ -33,7 +33,7 @@ use crate::tables::{
 
 /// `phi(x) = e^(-x^2/2) / sqrt(2 pi)`. Relative error below 3e-19 + 2^-64 x^2.
 pub(crate) fn pdf(x: Float) -> Float {
-    exp_float(x.mul(x).mul_pow2(-1).neg()).mul(INV_SQRT_2PI)
+    exp_float(x.mul(x).mul_pow2(-1).negate()).mul(INV_SQRT_2PI)
 }
 
 /// The Mills ratio `M(x) = Q(x) / phi(x)` for `x >= 0` (the sign of `x` is ignored).
