@@ -25,7 +25,6 @@
 
 use crate::exp::exp_float;
 use crate::float::Float;
-use crate::float::{mul_hi, mul_wide};
 use crate::tables::{
     E_18, E_M18, INV_SQRT_2PI, MILLS_FRAC_BITS, MILLS_INV_X_MAX, MILLS_P_FIX, MILLS_Q_FIX,
     MILLS_X_MAX,
@@ -44,16 +43,15 @@ fn mills(x: Float) -> Float {
         // Float product: its relative precision carries over, which the small v near x = 0
         // need (0.64 fixed point alone would cost 7e-19 in x).
         let (v_high, v_low) = x.mul(MILLS_INV_X_MAX).to_fraction_128();
+        let v = [v_low & 0xffff_ffff, v_low >> 32, v_high & 0xffff_ffff, v_high >> 32];
         // Both polynomials by Horner's rule in 2^-100 fixed point, branch-free: every
         // coefficient and every partial sum is positive and below 2^24, so nothing cancels
         // and the truncation of each step (2^-99) is far below the fit's 2.8e-21.
         let last = MILLS_P_FIX.len() - 1;
         let (mut p, mut q) = (split(MILLS_P_FIX[last]), split(MILLS_Q_FIX[last]));
-        let mut i = last;
-        while i > 0 {
-            i -= 1;
-            p = add_words(mul_v(p, v_high, v_low), split(MILLS_P_FIX[i]));
-            q = add_words(mul_v(q, v_high, v_low), split(MILLS_Q_FIX[i]));
+        for (&pc, &qc) in MILLS_P_FIX[..last].iter().zip(&MILLS_Q_FIX[..last]).rev() {
+            p = add_words(mul_v(p, v), split(pc));
+            q = add_words(mul_v(q, v), split(qc));
         }
         let frac_bits = -(MILLS_FRAC_BITS as i32);
         let p = Float::from_words(false, p.0, p.1, frac_bits);
@@ -87,14 +85,28 @@ const fn add_words(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
 }
 
 /// `s * v` for a fixed-point `s` (word pair, below 2^127) and `v = v_high 2^-64 +
-/// v_low 2^-128` in `[0, 1)`, truncated (error below 3 units of `s`'s last place), from
-/// three 64x64 products.
+/// v_low 2^-128` in `[0, 1)`, truncated, by schoolbook multiplication in 32-bit limbs.
+/// Only the columns from 2^96 up are formed (10 of the 16 partial products); the dropped
+/// ones and the truncation cost below 4 units of `s`'s last place (2^-98, against the
+/// fit's 2.8e-21). Written in limbs rather than 64x64 products: LLVM folds the latter back
+/// into 128-bit multiplications, which wasm32 runs through the `__multi3` helper.
 #[inline(always)]
-fn mul_v(s: (u64, u64), v_high: u64, v_low: u64) -> (u64, u64) {
-    let (hh, hl) = mul_wide(s.0, v_high);
-    let a = mul_hi(s.1, v_high);
-    let b = mul_hi(s.0, v_low);
-    add_words(add_words((hh, hl), (0, a)), (0, b))
+fn mul_v(s: (u64, u64), v: [u64; 4]) -> (u64, u64) {
+    const M: u64 = 0xffff_ffff;
+    let a = [s.1 & M, s.1 >> 32, s.0 & M, s.0 >> 32];
+    // Column k collects a[i] v[j] with i + j = k: the low halves at k, the high halves at
+    // k + 1. Sums of at most eight 32-bit halves fit a u64.
+    let p = |i: usize, j: usize| a[i] * v[j];
+    let (p03, p12, p21, p30) = (p(0, 3), p(1, 2), p(2, 1), p(3, 0));
+    let (p13, p22, p31) = (p(1, 3), p(2, 2), p(3, 1));
+    let (p23, p32) = (p(2, 3), p(3, 2));
+    let p33 = p(3, 3);
+    let c3 = (p03 & M) + (p12 & M) + (p21 & M) + (p30 & M);
+    let c4 = (p03 >> 32) + (p12 >> 32) + (p21 >> 32) + (p30 >> 32) + (p13 & M) + (p22 & M) + (p31 & M) + (c3 >> 32);
+    let c5 = (p13 >> 32) + (p22 >> 32) + (p31 >> 32) + (p23 & M) + (p32 & M) + (c4 >> 32);
+    let c6 = (p23 >> 32) + (p32 >> 32) + (p33 & M) + (c5 >> 32);
+    let c7 = (p33 >> 32) + (c6 >> 32);
+    (((c7 & M) << 32) | (c6 & M), ((c5 & M) << 32) | (c4 & M))
 }
 
 /// The upper tail `Q(|x|) = P(Z > |x|)`, with relative precision (below 2.5e-19 for
