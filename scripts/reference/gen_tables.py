@@ -133,10 +133,6 @@ for name, val, doc in [
     ("LN2", mp.log(2), "`ln 2`"),
     ("LN2_HI", LN2_HI, "`ln 2` rounded to 32 significant bits: `k * LN2_HI` is exact for `|k| < 2^32`"),
     ("LN2_LO", mp.log(2) - LN2_HI, "`ln 2 - LN2_HI`"),
-    ("THIRD", mp.mpf(1) / 3, "`1/3`, atanh series"),
-    ("FIFTH", mp.mpf(1) / 5, "`1/5`, atanh series"),
-    ("SEVENTH", mp.mpf(1) / 7, "`1/7`, atanh series"),
-    ("NINTH", mp.mpf(1) / 9, "`1/9`, atanh series"),
 ]:
     w(f"/// {doc}.")
     w(f"pub(crate) const {name}: Float = {rust_float(val)};")

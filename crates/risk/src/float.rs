@@ -77,10 +77,10 @@ const fn mul_wide_plain(a: u64, b: u64) -> (u64, u64) {
     ((p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)), (mid << 32) | (p00 & LOW32))
 }
 
-/// `floor(a * b / 2^64)`.
+/// `floor(a * b / 2^64)`. (The high word alone is not folded into `__multi3`: no barrier.)
 #[inline(always)]
-pub(crate) fn mul_hi(a: u64, b: u64) -> u64 {
-    mul_wide(a, b).0
+pub(crate) const fn mul_hi(a: u64, b: u64) -> u64 {
+    mul_wide_plain(a, b).0
 }
 
 /// `floor((high * 2^64 + low) / d)` and the remainder, for `high < d` and `d >= 2^63`
@@ -461,6 +461,9 @@ impl Float {
 
     /// Rounds to the nearest integer (ties away from zero). `None` if `|self| >= 2^127`.
     pub(crate) fn round_to_i128(self) -> Option<i128> {
+        if self.e() > 63 {
+            return None; // |self| >= 2^126 * 2 = 2^127
+        }
         let magnitude = i128::try_from(self.round_abs_to_u128()?).ok()?;
         Some(if self.neg() { -magnitude } else { magnitude })
     }

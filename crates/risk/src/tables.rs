@@ -126,14 +126,6 @@ pub(crate) const LN2: Float = Float::from_parts(false, 0xb17217f7d1cf79ac, -64);
 pub(crate) const LN2_HI: Float = Float::from_parts(false, 0xb17217f700000000, -64);
 /// `ln 2 - LN2_HI`.
 pub(crate) const LN2_LO: Float = Float::from_parts(false, 0xd1cf79abc9e3b398, -96);
-/// `1/3`, atanh series.
-pub(crate) const THIRD: Float = Float::from_parts(false, 0xaaaaaaaaaaaaaaab, -65);
-/// `1/5`, atanh series.
-pub(crate) const FIFTH: Float = Float::from_parts(false, 0xcccccccccccccccd, -66);
-/// `1/7`, atanh series.
-pub(crate) const SEVENTH: Float = Float::from_parts(false, 0x9249249249249249, -66);
-/// `1/9`, atanh series.
-pub(crate) const NINTH: Float = Float::from_parts(false, 0xe38e38e38e38e38e, -67);
 
 /// Upper end of the interval on which [`MILLS_P`]/[`MILLS_Q`] approximate the Mills ratio.
 pub(crate) const MILLS_X_MAX: Float = Float::from_parts(false, 0xd000000000000000, -60);
