@@ -240,7 +240,8 @@ impl Core {
         // The strike terms K e^(-rT) N(d2) and K e^(-rT) N(-d2), each shared by a price,
         // a theta and a rho.
         let (strike_n2, strike_n_neg2) = (self.strike_pv.mul(n2), self.strike_pv.mul(n_neg2));
-        let prices = self.prices_from(if self.call_in_the_money() { strike_n_neg2 } else { strike_n2 });
+        let prices =
+            self.prices_from(if self.call_in_the_money() { strike_n_neg2 } else { strike_n2 });
         // Delta from the tail, so call and put deltas differ by exactly 1e18.
         let tail1_wad = to_i128(self.tail1.mul(crate::tables::E_18))?;
         let delta_call_wad =

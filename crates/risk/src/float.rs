@@ -30,6 +30,9 @@ use core::cmp::Ordering;
 /// `2^63`: the smallest normalized mantissa.
 const HIDDEN_BIT: u64 = 1 << 63;
 
+/// `sqrt(1/2) 2^64`, rounded up (`0xb504f333f9de6484.5...`).
+const HALF_SQRT2: u64 = 0xb504_f333_f9de_6485;
+
 /// `2^32 - 1`: the low half of a `u64`.
 const LOW32: u64 = 0xffff_ffff;
 
@@ -163,19 +166,17 @@ impl Float {
 
     /// Rounds the 128-bit `high * 2^64 + low` times `2^e` to the nearest `Float` (ties
     /// away from zero). `high` may be anything, including zero.
+    #[inline(always)]
     pub(crate) fn from_words(neg: bool, high: u64, low: u64, e: i32) -> Self {
+        // Shift a zero high word out first (at most 64 significant bits are then exact).
+        let (high, low, e) = if high == 0 { (low, 0, e - 64) } else { (high, low, e) };
         if high == 0 {
-            if low == 0 {
-                return Self::ZERO;
-            }
-            // At most 64 significant bits: exact.
-            let lz = low.leading_zeros();
-            return Self::mk(neg, low << lz, e - lz as i32);
+            return Self::ZERO;
         }
         let lz = high.leading_zeros();
-        let (m, rest) =
-            if lz == 0 { (high, low) } else { ((high << lz) | (low >> (64 - lz)), low << lz) };
-        Self::round(neg, m, rest, e + 64 - lz as i32)
+        // (low >> 1) >> (63 - lz) is low >> (64 - lz) without the undefined shift by 64.
+        let m = (high << lz) | ((low >> 1) >> (63 - lz));
+        Self::round(neg, m, low << lz, e + 64 - lz as i32)
     }
 
     /// `m * 2^e` (with `m` normalized) plus the fraction `rest / 2^64` of its last place,
@@ -411,9 +412,8 @@ impl Float {
         // Seed on the tangent of sqrt at 1/2, which lies above the curve (sqrt is concave):
         // sqrt(y) <= (y + 1/2) / sqrt 2 for y = high / 2^64 in [1/4, 1), within 6%, so four
         // steps reach the root; the sum saturates at 2^64 - 1 near y = 1.
-        // sqrt(1/2) = 0xb504f333f9de6484 / 2^64, rounded up; seed = (y + 1/2) sqrt(1/2) 2^64
-        // (+2 covers the truncations and the low word, so the seed is never below).
-        const HALF_SQRT2: u64 = 0xb504_f333_f9de_6485;
+        // seed = (y + 1/2) sqrt(1/2) 2^64 (+2 covers the truncations and the low word, so
+        // the seed is never below the root).
         let mut r = mul_hi(high, HALF_SQRT2).saturating_add((HALF_SQRT2 >> 1) + 2);
         loop {
             let (q, _) = div_wide(high, low, r);

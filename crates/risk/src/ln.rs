@@ -17,8 +17,8 @@
     reason = "fixed-point kernels: each narrowing cast carries its range argument in a comment; single-letter names follow the formulas"
 )]
 
-use crate::float::Float;
 use crate::float::mul_hi;
+use crate::float::Float;
 use crate::tables::{E_36, LN2_E36, LN_TABLE_E36};
 
 /// `1/3, 1/5, 1/7, 1/9` in 0.64 fixed point, rounded to nearest: the atanh series.
