@@ -21,4 +21,7 @@ bash scripts/check-abi.sh
 echo "== wasm build and activation checks"
 bash scripts/build-wasm.sh
 
+echo "== gas report (local Stylus runner, Nitro ink pricing)"
+bash scripts/gas-report.sh
+
 echo "== all tests passed"
