@@ -663,6 +663,41 @@ pub fn export_abi_functions(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The functions of `interface` as declared in Solidity syntax inside a Rust source file
+/// (a `sol_interface!` or `sol!` block), as [`function_descriptors`] spells them: each
+/// `function ...;` statement of the interface's body, `//` comment lines dropped. For
+/// `--check-subset`, which checks that a crate's declaration of another contract's
+/// interface is exactly (a subset of) that contract's generated interface.
+///
+/// # Errors
+/// No `interface <name> {` in `source`, an unclosed body, or a body without functions.
+pub fn declared_functions(source: &str, interface: &str) -> Result<BTreeSet<String>, String> {
+    let header = format!("interface {interface}");
+    let start = source
+        .match_indices(&header)
+        .map(|(i, _)| i + header.len())
+        .find(|&end| source[end..].trim_start().starts_with('{'))
+        .ok_or_else(|| format!("no `interface {interface} {{` declared"))?;
+    let open = start + source[start..].find('{').unwrap_or_default() + 1;
+    let body: String = source[open..]
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let close = body.find('}').ok_or_else(|| format!("interface {interface}: no closing brace"))?;
+    let functions: BTreeSet<String> = body[..close]
+        .split(';')
+        .map(str::trim)
+        .filter(|statement| statement.starts_with("function "))
+        .flat_map(export_abi_functions)
+        .collect();
+    if functions.is_empty() {
+        return Err(format!("interface {interface} declares no function"));
+    }
+    Ok(functions)
+}
+
 /// The errors of an `export-abi` interface text, as canonical signatures.
 #[must_use]
 pub fn export_abi_errors(text: &str) -> BTreeSet<String> {

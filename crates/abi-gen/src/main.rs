@@ -5,11 +5,17 @@
 //! abi-gen --out abi contracts/governance:GovernanceParams [more crate:Contract ...]
 //! abi-gen --out abi --check contracts/governance:GovernanceParams   # fails if stale
 //! abi-gen --compare EXPORT.sol contracts/governance:GovernanceParams  # against export-abi
+//! abi-gen --check-subset crates/interfaces/src/lib.rs:IGovernanceParams abi/IGovernanceParams.sol
 //! ```
 //!
 //! `--compare` checks that the generated interface's functions (name, argument types,
 //! mutability, return types) and errors are exactly those of the SDK's `export-abi` output
 //! for the same contract: nothing missing, nothing extra.
+//!
+//! `--check-subset FILE.rs:Interface SOL` checks that every function a Rust file declares
+//! for `Interface` in Solidity syntax (a `sol_interface!` block) is exactly a function of
+//! the generated interface `SOL` (name, argument types, mutability, return types), so a
+//! contract's calls to another contract cannot drift from that contract's ABI.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,8 +23,8 @@ use std::process::ExitCode;
 use std::collections::BTreeSet;
 
 use mutual_abi_gen::{
-    error_signatures, export_abi_errors, export_abi_functions, function_descriptors,
-    parse_contract, render_caller, render_interface,
+    declared_functions, error_signatures, export_abi_errors, export_abi_functions,
+    function_descriptors, parse_contract, render_caller, render_interface,
 };
 
 /// The pragma of every generated file.
@@ -37,6 +43,12 @@ fn main() -> ExitCode {
                 None => return fail("--out needs a directory"),
             },
             "--check" => check = true,
+            "--check-subset" => {
+                return match (args.next(), args.next()) {
+                    (Some(declared), Some(sol)) => check_subset(&declared, &sol),
+                    _ => fail("--check-subset needs FILE.rs:Interface and an interface .sol file"),
+                };
+            }
             "--compare" => match args.next() {
                 Some(file) => compare = Some(PathBuf::from(file)),
                 None => return fail("--compare needs an export-abi file"),
@@ -115,6 +127,33 @@ fn main() -> ExitCode {
     } else {
         fail(&format!("stale generated interfaces (run scripts/gen-abi.sh): {}", stale.join(", ")))
     }
+}
+
+/// `--check-subset`: every function `declared` (`FILE.rs:Interface`) declares is one of
+/// the functions of the Solidity interface file `sol`.
+fn check_subset(declared: &str, sol: &str) -> ExitCode {
+    let Some((file, interface)) = declared.split_once(':') else {
+        return fail(&format!("{declared}: expected FILE.rs:Interface"));
+    };
+    let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
+    let (source, sol_text) = match (read(file), read(sol)) {
+        (Ok(source), Ok(sol_text)) => (source, sol_text),
+        (Err(e), _) | (_, Err(e)) => return fail(&e),
+    };
+    let functions = match declared_functions(&source, interface) {
+        Ok(functions) => functions,
+        Err(e) => return fail(&format!("{file}: {e}")),
+    };
+    let generated = export_abi_functions(&sol_text);
+    let missing: Vec<&String> = functions.difference(&generated).collect();
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("abi-gen: {declared}: function not in {sol}: {m}");
+        }
+        return fail(&format!("{declared} differs from {sol}"));
+    }
+    println!("{declared}: {} functions match {sol} exactly", functions.len());
+    ExitCode::SUCCESS
 }
 
 /// What one side has and the other lacks.

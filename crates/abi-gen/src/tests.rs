@@ -120,3 +120,38 @@ fn natspec_escapes_tags_and_links() {
     let lines = vec!["See [`Foo::bar`](crate::Foo) at @home.".to_owned()];
     assert_eq!(natspec(&lines, &[]), ["@notice See `Foo::bar` at (at)home."]);
 }
+
+#[test]
+fn declared_interfaces_parse_to_descriptors() {
+    let source = r"
+    stylus_sdk::prelude::sol_interface! {
+        /// Reads.
+        interface IGovernanceParamsLike {
+            function nope() external;
+        }
+
+        interface IGovernanceParams {
+            /// The value of `key`.
+            function get(bytes32 key) external view returns (uint256);
+            // A comment line.
+            function getMany(bytes32[] calldata keys)
+                external view returns (uint256[] memory);
+            function cover(uint8 kind, bytes32 marketId, uint256 amount) external returns (uint256);
+        }
+
+        interface IEmpty {
+        }
+    }
+    ";
+    let f = declared_functions(source, "IGovernanceParams").unwrap();
+    assert_eq!(
+        f.into_iter().collect::<Vec<_>>(),
+        [
+            "cover(uint8,bytes32,uint256) nonpayable returns (uint256)",
+            "get(bytes32) view returns (uint256)",
+            "getMany(bytes32[]) view returns (uint256[])"
+        ]
+    );
+    assert!(declared_functions(source, "IMissing").unwrap_err().contains("no `interface"));
+    assert!(declared_functions(source, "IEmpty").unwrap_err().contains("no function"));
+}

@@ -1,0 +1,32 @@
+//! Mock contracts for motsu tests of Mutual's contracts. Test-only: never deployed, never
+//! built for wasm.
+//!
+//! - [`MockErc20`]: a USDC-like token (6 decimals) on OpenZeppelin's `Erc20`, with an open
+//!   `mint` and a switch that makes `transfer`/`transferFrom` return `false`.
+//! - [`MockMarket`]: what the insurance fund sees of the `OptionsMarket`: a settable
+//!   `longestOpenTenor` (or a reverting one) and `stressedLoss`, and calls into the fund as
+//!   the market would (`cover`, `notifyIncome`, paying income first).
+//! - [`MockGovernance`]: a settable key-value store with the reads of `GovernanceParams`
+//!   (`get`, `getMany` and `isPaused`, with unknown keys reverting), for a contract's own
+//!   unit tests; cross-contract tests use the real `GovernanceParams`.
+//!
+//! None of them has an `#[entrypoint]` (a crate has at most one, and several contracts
+//! link into one test binary), so each implements `TopLevelStorage` by hand, as
+//! OpenZeppelin's test contracts do: the unsafe impl only asserts that the type is a whole
+//! contract's storage, which is how motsu deploys it.
+//!
+//! A mock's call into another contract returns that contract's revert data unchanged as
+//! its own error (`Vec<u8>`), so a test compares it with the expected error's encoding.
+
+extern crate alloc;
+
+mod erc20;
+mod governance;
+mod market;
+
+pub use erc20::{MockErc20, DECIMALS};
+pub use governance::{MockGovernance, MockGovernanceUnknownKey};
+pub use market::MockMarket;
+
+#[cfg(test)]
+mod tests;
