@@ -4,7 +4,8 @@
 #
 #   - Debian packages: rustc-web/cargo-web 1.96 with its std source and LLVM (the wasm32
 #     route: the rustup toolchain here has no wasm32 target), lld-22 (rust-lld), wabt
-#     (wasm2wat/wat2wasm round trip), brotli;
+#     (wasm2wat/wat2wasm round trip), brotli, and libssl-dev with pkg-config (the native
+#     test build of stylus-sdk's test support links OpenSSL);
 #   - the rustup toolchain pinned in rust-toolchain.toml (with clippy and rustfmt), and
 #     Debian's rustc linked into rustup as the toolchain `web196`;
 #   - solc (the npm package, version pinned in tools/solc) to compile the generated
@@ -21,7 +22,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # least that version so a stale package list cannot satisfy the check.
 MIN_RUSTC_WEB=1.96
 apt_missing=()
-for pkg in rustc-web cargo-web rust-web-src rust-web-llvm lld-22 wabt brotli; do
+for pkg in rustc-web cargo-web rust-web-src rust-web-llvm lld-22 wabt brotli libssl-dev pkg-config; do
     dpkg -s "$pkg" >/dev/null 2>&1 || apt_missing+=("$pkg")
 done
 if dpkg -s rustc-web >/dev/null 2>&1; then
