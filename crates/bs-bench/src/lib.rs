@@ -79,6 +79,8 @@ pub fn error_code(error: &MathError) -> u8 {
         MathError::RateOutOfRange { .. } => 9,
         MathError::PriceOutOfBounds { .. } => 10,
         MathError::LengthMismatch { .. } => 11,
+        MathError::InvalidBounds { .. } => 12,
+        MathError::DecimalsOutOfRange { .. } => 13,
     }
 }
 

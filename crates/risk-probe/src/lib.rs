@@ -29,9 +29,16 @@ use mutual_risk::fixed::{
     mul_wad_down, mul_wad_down_signed, mul_wad_up, mul_wad_up_signed, WAD_U128,
 };
 use mutual_risk::ln::ln_wad;
+use mutual_risk::margin::{
+    liquidation_split, requirement_asset_up, LiquidationParams, MarginParams,
+};
 use mutual_risk::normal::{cdf_wad, pdf_wad};
 use mutual_risk::sqrt::{sqrt_wad_down, sqrt_wad_up};
 use mutual_risk::stress::{book_value_wad, worst_loss, Grid, Position};
+use mutual_risk::trade::{
+    fees_asset_up, premium_asset_down, premium_asset_up, trade_vol_wad,
+    utilization_fee_rate_wad_up, utilization_wad_up, FeeCurve, FeeSchedule, VolCurve,
+};
 use mutual_risk::waterfall::{allocate_loss, excess_of_loss, split_largest_remainder, Layer};
 use mutual_risk::MathError;
 
@@ -82,6 +89,8 @@ fn mix_error(acc: u64, e: &MathError) -> u64 {
         MathError::LengthMismatch { expected, got } => {
             mix_usize(mix_usize(mix(acc, 10), expected), got)
         }
+        MathError::InvalidBounds { min, max } => mix_u128(mix_u128(mix(acc, 11), min), max),
+        MathError::DecimalsOutOfRange { decimals } => mix(mix(acc, 12), u64::from(decimals)),
     }
 }
 
@@ -394,13 +403,112 @@ pub extern "C" fn probe_stress(
     })
 }
 
-/// `MathError`'s `Display` and `Debug`: variant `code mod 10`, its fields from `a` and `b`.
+/// `mutual_risk::trade`: the trade's volatility, both premiums, the utilization, its fee
+/// rate and the fees, on a curve built from the arguments.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn probe_trade(
+    base_iv_wad: u64,
+    skew_wad: u64,
+    impact_wad: u64,
+    amount_hi: u64,
+    amount_lo: u64,
+    spot_wad: u64,
+    committed: u64,
+    nav: u64,
+    decimals: u32,
+    is_buy: u32,
+) -> u64 {
+    let curve = VolCurve {
+        base_iv_wad: u128::from(base_iv_wad),
+        skew_wad: u128::from(skew_wad),
+        impact_wad: u128::from(impact_wad),
+        min_iv_wad: WAD_U128 / 20,
+        max_iv_wad: 5 * WAD_U128,
+    };
+    let amount = wide(amount_hi, amount_lo);
+    let decimals = u8::try_from(decimals).unwrap_or(u8::MAX);
+    let acc = mix_result(SEED, trade_vol_wad(&curve, amount, is_buy != 0), |a, v| {
+        mix_u128(mix_u128(a, v.vol_wad), v.base_iv_after_wad)
+    });
+    let acc = mix_result(acc, premium_asset_up(u128::from(spot_wad), amount, decimals), mix_u256);
+    let acc = mix_result(acc, premium_asset_down(u128::from(spot_wad), amount, decimals), mix_u256);
+    let utilization = utilization_wad_up(U256::from(committed), U256::from(nav));
+    let acc = mix_result(acc, utilization, mix_u128);
+    let fee_curve = FeeCurve {
+        base_wad: WAD_U128 / 1_000,
+        kink_wad: u128::from(skew_wad).min(WAD_U128),
+        slope_below_wad: WAD_U128 / 100,
+        slope_above_wad: WAD_U128 / 2,
+    };
+    let rate = utilization.and_then(|u| utilization_fee_rate_wad_up(u, &fee_curve));
+    let acc = mix_result(acc, rate, mix_u128);
+    let schedule = FeeSchedule {
+        spread_rate_wad: u128::from(impact_wad),
+        spread_cap_of_premium_wad: WAD_U128 / 8,
+        utilization_rate_wad: rate.unwrap_or(0),
+    };
+    let fees = fees_asset_up(u128::from(spot_wad), amount, U256::from(nav), &schedule, decimals);
+    mix_result(acc, fees, |a, f| mix_u256(mix_u256(mix_u256(a, f.spread), f.utilization), f.total))
+}
+
+/// `mutual_risk::margin`: the requirements of one written call line over a three-by-two
+/// grid, and the liquidation split of `collateral` against the liability found.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn probe_margin(
+    spot_wad: u64,
+    strike_wad: u64,
+    t_years_wad: u64,
+    vol_wad: u64,
+    call_amount_wad: i64,
+    multiplier_wad: u64,
+    maintenance_wad: u64,
+    collateral: u64,
+    bounty_share_wad: u64,
+    decimals: u32,
+) -> u64 {
+    let book = [Position {
+        strike_wad: u128::from(strike_wad),
+        t_years_wad: u128::from(t_years_wad),
+        vol_wad: u128::from(vol_wad),
+        call_amount_wad: i128::from(call_amount_wad),
+        put_amount_wad: 0,
+    }];
+    let spot_factors = [WAD_U128 / 2, WAD_U128, 3 * WAD_U128 / 2];
+    let vol_factors = [WAD_U128, 2 * WAD_U128];
+    let grid = Grid { spot_factors_wad: &spot_factors, vol_factors_wad: &vol_factors };
+    let params = MarginParams {
+        initial_multiplier_wad: u128::from(multiplier_wad),
+        maintenance_fraction_wad: u128::from(maintenance_wad),
+    };
+    let decimals = u8::try_from(decimals).unwrap_or(u8::MAX);
+    let requirement =
+        requirement_asset_up(u128::from(spot_wad), 0, &book, &grid, &params, decimals);
+    let collateral = U256::from(collateral);
+    let acc = mix_result(SEED, requirement, |a, r| {
+        let a = mix_u256(mix_u256(mix_u256(a, r.liability), r.initial), r.maintenance);
+        let (healthy, by) = r.health(collateral);
+        mix_u256(mix(mix(a, u64::from(healthy)), u64::from(r.meets_initial(collateral))), by)
+    });
+    let liability = requirement.map_or(U256::ZERO, |r| r.liability);
+    let params = LiquidationParams {
+        penalty_rate_wad: WAD_U128 / 20,
+        bounty_share_wad: u128::from(bounty_share_wad),
+        min_bounty: U256::from(1_000_000u64),
+    };
+    mix_result(acc, liquidation_split(collateral, liability, &params), |a, l| {
+        [l.bounty, l.to_pool, l.to_reserve, l.returned, l.shortfall].into_iter().fold(a, mix_u256)
+    })
+}
+
+/// `MathError`'s `Display` and `Debug`: variant `code mod 12`, its fields from `a` and `b`.
 #[no_mangle]
 #[must_use]
 pub extern "C" fn probe_format(code: u32, a_hi: u64, a_lo: u64, b: u64) -> u64 {
     let a = wide(a_hi, a_lo);
     let b_usize = usize::try_from(b).unwrap_or(usize::MAX);
-    let e = match code % 10 {
+    let e = match code % 12 {
         0 => MathError::DivisionByZero,
         1 => MathError::Overflow,
         2 => MathError::LnOfZero,
@@ -414,7 +522,9 @@ pub extern "C" fn probe_format(code: u32, a_hi: u64, a_lo: u64, b: u64) -> u64 {
             lower_wad: u128::from(b),
             upper_wad: a ^ u128::from(b),
         },
-        _ => MathError::LengthMismatch { expected: b_usize, got: b_usize / 2 },
+        9 => MathError::LengthMismatch { expected: b_usize, got: b_usize / 2 },
+        10 => MathError::InvalidBounds { min: a, max: u128::from(b) },
+        _ => MathError::DecimalsOutOfRange { decimals: u8::try_from(b & 0xff).unwrap_or(0) },
     };
     let mut w = HashWriter(SEED);
     // HashWriter never fails, so neither does formatting into it.
@@ -479,5 +589,27 @@ mod tests {
         };
         assert_ne!(stress(3), stress(0));
         assert_ne!(probe_format(8, 0, 5, 7), probe_format(9, 0, 5, 7));
+        assert_ne!(probe_format(10, 0, 5, 7), probe_format(11, 0, 5, 7));
+        let trade = |is_buy, decimals| {
+            probe_trade(W, W, W / 1000, 0, 10 * W, 10 * W, 5, 10, decimals, is_buy)
+        };
+        assert_ne!(trade(1, 6), trade(0, 6));
+        assert_ne!(trade(1, 6), trade(1, 19));
+        let margin = |collateral, decimals| {
+            probe_margin(
+                10 * W,
+                10 * W,
+                W / 12,
+                W,
+                -2_000_000_000_000_000_000,
+                W,
+                W / 2,
+                collateral,
+                W / 2,
+                decimals,
+            )
+        };
+        assert_ne!(margin(10, 6), margin(10_000_000_000, 6));
+        assert_ne!(margin(10, 6), margin(10, 19));
     }
 }

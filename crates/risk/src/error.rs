@@ -52,6 +52,19 @@ pub enum MathError {
         /// The length given.
         got: usize,
     },
+    /// A lower bound above its upper bound, or a parameter outside its `[min, max]` range
+    /// (each function says which).
+    InvalidBounds {
+        /// The lower bound, or the offending parameter.
+        min: u128,
+        /// The upper bound.
+        max: u128,
+    },
+    /// Asset decimals above 18: amounts are converted from 18-decimal values by dividing.
+    DecimalsOutOfRange {
+        /// The decimals given.
+        decimals: u8,
+    },
 }
 
 impl core::fmt::Display for MathError {
@@ -77,6 +90,12 @@ impl core::fmt::Display for MathError {
             ),
             Self::LengthMismatch { expected, got } => {
                 write!(f, "output length {got}, expected {expected}")
+            }
+            Self::InvalidBounds { min, max } => {
+                write!(f, "invalid bounds or parameter: min {min}, max {max}")
+            }
+            Self::DecimalsOutOfRange { decimals } => {
+                write!(f, "asset decimals {decimals} above 18")
             }
         }
     }

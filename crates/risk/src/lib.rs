@@ -7,6 +7,8 @@
 //! - [`black_scholes`]: European prices, greeks and implied volatility.
 //! - [`waterfall`]: the loss waterfall, largest-remainder splits, excess of loss.
 //! - [`stress`]: the worst loss of an option book over a grid of spot and volatility shocks.
+//! - [`trade`]: the price of a trade: its volatility, premium in asset units and fees.
+//! - [`margin`]: margin requirements of written options, account health, liquidation splits.
 //!
 //! No floating point anywhere (Stylus rejects float opcodes at activation; the wasm build
 //! is scanned for them), no `std`, no allocation, no stylus-sdk.
@@ -22,9 +24,11 @@ pub mod black_scholes;
 pub mod exp;
 pub mod fixed;
 pub mod ln;
+pub mod margin;
 pub mod normal;
 pub mod sqrt;
 pub mod stress;
+pub mod trade;
 pub mod waterfall;
 
 pub use error::MathError;
