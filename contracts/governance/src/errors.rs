@@ -3,7 +3,8 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::U256;
+use mutual_contract_kit::abi::{revert_data, word, word_address, word_u64};
 use stylus_sdk::alloy_sol_types::{sol, SolError};
 
 sol! {
@@ -169,94 +170,72 @@ pub enum Error {
     IndexOutOfBounds(GovernanceIndexOutOfBounds),
 }
 
-/// A `uint256` as an ABI word.
-fn word(value: U256) -> B256 {
-    B256::from(value)
-}
-
-/// A `uint64` as an ABI word.
-fn word_u64(value: u64) -> B256 {
-    word(U256::from(value))
-}
-
-/// An `address` as an ABI word.
-fn word_address(account: Address) -> B256 {
-    account.into_word()
-}
-
-/// `selector` followed by `words`: the revert data of an error whose fields are static.
-fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
 impl From<Error> for Vec<u8> {
     fn from(error: Error) -> Vec<u8> {
         match error {
-            Error::ZeroKey(_) => encode(GovernanceZeroKey::SELECTOR, &[]),
-            Error::UnknownKey(e) => encode(GovernanceUnknownKey::SELECTOR, &[e.key]),
+            Error::ZeroKey(_) => revert_data(GovernanceZeroKey::SELECTOR, &[]),
+            Error::UnknownKey(e) => revert_data(GovernanceUnknownKey::SELECTOR, &[e.key]),
             Error::KeyAlreadyRegistered(e) => {
-                encode(GovernanceKeyAlreadyRegistered::SELECTOR, &[e.key])
+                revert_data(GovernanceKeyAlreadyRegistered::SELECTOR, &[e.key])
             }
-            Error::ValueOutOfBounds(e) => encode(
+            Error::ValueOutOfBounds(e) => revert_data(
                 GovernanceValueOutOfBounds::SELECTOR,
                 &[e.key, word(e.value), word(e.min), word(e.max)],
             ),
             Error::InvalidBounds(e) => {
-                encode(GovernanceInvalidBounds::SELECTOR, &[e.key, word(e.min), word(e.max)])
+                revert_data(GovernanceInvalidBounds::SELECTOR, &[e.key, word(e.min), word(e.max)])
             }
-            Error::InvalidDirection(e) => encode(
+            Error::InvalidDirection(e) => revert_data(
                 GovernanceInvalidDirection::SELECTOR,
                 &[e.key, word(U256::from(e.direction))],
             ),
-            Error::NotTighter(e) => {
-                encode(GovernanceNotTighter::SELECTOR, &[e.key, word(e.current), word(e.proposed)])
-            }
+            Error::NotTighter(e) => revert_data(
+                GovernanceNotTighter::SELECTOR,
+                &[e.key, word(e.current), word(e.proposed)],
+            ),
             Error::AlreadyQueued(e) => {
-                encode(GovernanceAlreadyQueued::SELECTOR, &[e.key, word_u64(e.eta)])
+                revert_data(GovernanceAlreadyQueued::SELECTOR, &[e.key, word_u64(e.eta)])
             }
-            Error::NotQueued(e) => encode(GovernanceNotQueued::SELECTOR, &[e.key]),
-            Error::TimelockNotReady(e) => encode(
+            Error::NotQueued(e) => revert_data(GovernanceNotQueued::SELECTOR, &[e.key]),
+            Error::TimelockNotReady(e) => revert_data(
                 GovernanceTimelockNotReady::SELECTOR,
                 &[e.key, word_u64(e.eta), word_u64(e.currentTime)],
             ),
-            Error::TimelockExpired(e) => encode(
+            Error::TimelockExpired(e) => revert_data(
                 GovernanceTimelockExpired::SELECTOR,
                 &[e.key, word_u64(e.deadline), word_u64(e.currentTime)],
             ),
-            Error::DelayBelowMinimum(e) => {
-                encode(GovernanceDelayBelowMinimum::SELECTOR, &[word(e.delay), word(e.minimum)])
-            }
-            Error::UnauthorizedAccount(e) => {
-                encode(GovernanceUnauthorizedAccount::SELECTOR, &[word_address(e.account), e.role])
-            }
+            Error::DelayBelowMinimum(e) => revert_data(
+                GovernanceDelayBelowMinimum::SELECTOR,
+                &[word(e.delay), word(e.minimum)],
+            ),
+            Error::UnauthorizedAccount(e) => revert_data(
+                GovernanceUnauthorizedAccount::SELECTOR,
+                &[word_address(e.account), e.role],
+            ),
             Error::InvalidAdmin(e) => {
-                encode(GovernanceInvalidAdmin::SELECTOR, &[word_address(e.admin)])
+                revert_data(GovernanceInvalidAdmin::SELECTOR, &[word_address(e.admin)])
             }
-            Error::LengthMismatch(e) => encode(
+            Error::LengthMismatch(e) => revert_data(
                 GovernanceLengthMismatch::SELECTOR,
                 &[word(e.keys), word(e.values), word(e.mins), word(e.maxs), word(e.directions)],
             ),
             Error::MissingGovernanceKey(e) => {
-                encode(GovernanceMissingGovernanceKey::SELECTOR, &[e.key])
+                revert_data(GovernanceMissingGovernanceKey::SELECTOR, &[e.key])
             }
-            Error::AlreadyPaused(e) => encode(GovernanceAlreadyPaused::SELECTOR, &[e.scope]),
-            Error::NotPaused(e) => encode(GovernanceNotPaused::SELECTOR, &[e.scope]),
+            Error::AlreadyPaused(e) => revert_data(GovernanceAlreadyPaused::SELECTOR, &[e.scope]),
+            Error::NotPaused(e) => revert_data(GovernanceNotPaused::SELECTOR, &[e.scope]),
             Error::PauseAlreadyConfirmed(e) => {
-                encode(GovernancePauseAlreadyConfirmed::SELECTOR, &[e.scope])
+                revert_data(GovernancePauseAlreadyConfirmed::SELECTOR, &[e.scope])
             }
             Error::PauseNotLapsed(e) => {
-                encode(GovernancePauseNotLapsed::SELECTOR, &[e.scope, word_u64(e.lapsesAt)])
+                revert_data(GovernancePauseNotLapsed::SELECTOR, &[e.scope, word_u64(e.lapsesAt)])
             }
             Error::PauseCooldown(e) => {
-                encode(GovernancePauseCooldown::SELECTOR, &[e.scope, word_u64(e.until)])
+                revert_data(GovernancePauseCooldown::SELECTOR, &[e.scope, word_u64(e.until)])
             }
             Error::IndexOutOfBounds(e) => {
-                encode(GovernanceIndexOutOfBounds::SELECTOR, &[word(e.index), word(e.count)])
+                revert_data(GovernanceIndexOutOfBounds::SELECTOR, &[word(e.index), word(e.count)])
             }
         }
     }

@@ -13,6 +13,7 @@
 //! Times are `uint64` seconds.
 
 use alloy_primitives::{B256, U256};
+use mutual_contract_kit::abi::{word_u8, LogWords};
 use stylus_sdk::alloy_sol_types::{sol, SolEvent};
 
 sol! {
@@ -148,23 +149,6 @@ sol! {
     event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
 }
 
-/// An event as EVM log words, encoded by hand.
-///
-/// Every field of these events is a static ABI type, so a log is just words: the topics (the
-/// signature hash, then each indexed field) and the data (each other field, in order). One
-/// non-generic emitter then serves every event, instead of one generic encoder per event
-/// from `sol!` (about 7 KB of wasm). The tests assert every event against its `sol!` type,
-/// which checks this encoding word for word.
-pub(crate) trait LogWords {
-    /// Calls `emit` with the topics and the data words of the event.
-    fn with_words(self, emit: impl FnOnce(&[B256], &[U256]));
-}
-
-/// An indexed `uint8` as a topic.
-fn topic_u8(value: u8) -> B256 {
-    B256::from(U256::from(value))
-}
-
 impl LogWords for ParamRegistered {
     fn with_words(self, emit: impl FnOnce(&[B256], &[U256])) {
         let data = [self.value, self.min, self.max, U256::from(self.direction)];
@@ -176,13 +160,13 @@ impl LogWords for ChangeQueued {
     fn with_words(self, emit: impl FnOnce(&[B256], &[U256])) {
         let data =
             [self.value, self.min, self.max, U256::from(self.direction), U256::from(self.eta)];
-        emit(&[Self::SIGNATURE_HASH, self.key, topic_u8(self.kind)], &data);
+        emit(&[Self::SIGNATURE_HASH, self.key, word_u8(self.kind)], &data);
     }
 }
 
 impl LogWords for ChangeCancelled {
     fn with_words(self, emit: impl FnOnce(&[B256], &[U256])) {
-        emit(&[Self::SIGNATURE_HASH, self.key, topic_u8(self.kind), self.account.into_word()], &[]);
+        emit(&[Self::SIGNATURE_HASH, self.key, word_u8(self.kind), self.account.into_word()], &[]);
     }
 }
 

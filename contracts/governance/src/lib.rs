@@ -44,8 +44,8 @@ use stylus_sdk::prelude::*;
 
 pub use constants::*;
 pub use errors::*;
-use events::LogWords;
 pub use events::*;
+use mutual_contract_kit::abi::LogWords;
 pub use state::GovernanceParams;
 
 /// Aborts on panic in the deployed contract (built with `panic=immediate-abort`; every

@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256};
+use mutual_contract_kit::abi::{revert_data, word, word_address, word_u8};
 use stylus_sdk::alloy_sol_types::{sol, SolError};
 
 sol! {
@@ -159,90 +159,68 @@ pub enum Error {
     MathOverflow(InsuranceMathOverflow),
 }
 
-/// A `uint256` as an ABI word.
-fn word(value: U256) -> B256 {
-    B256::from(value)
-}
-
-/// A `uint8` as an ABI word.
-fn word_u8(value: u8) -> B256 {
-    word(U256::from(value))
-}
-
-/// An `address` as an ABI word.
-fn word_address(account: Address) -> B256 {
-    account.into_word()
-}
-
-/// `selector` followed by `words`: the revert data of an error whose fields are static.
-fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
 impl From<Error> for Vec<u8> {
     fn from(error: Error) -> Vec<u8> {
         match error {
             Error::InvalidAddress(e) => {
-                encode(InsuranceInvalidAddress::SELECTOR, &[word_address(e.account)])
+                revert_data(InsuranceInvalidAddress::SELECTOR, &[word_address(e.account)])
             }
             Error::InvalidTrancheCount(e) => {
-                encode(InsuranceInvalidTrancheCount::SELECTOR, &[word_u8(e.count)])
+                revert_data(InsuranceInvalidTrancheCount::SELECTOR, &[word_u8(e.count)])
             }
-            Error::InvalidTranche(e) => {
-                encode(InsuranceInvalidTranche::SELECTOR, &[word_u8(e.tranche), word_u8(e.count)])
-            }
-            Error::ZeroAmount(_) => encode(InsuranceZeroAmount::SELECTOR, &[]),
-            Error::ZeroMarketId(_) => encode(InsuranceZeroMarketId::SELECTOR, &[]),
+            Error::InvalidTranche(e) => revert_data(
+                InsuranceInvalidTranche::SELECTOR,
+                &[word_u8(e.tranche), word_u8(e.count)],
+            ),
+            Error::ZeroAmount(_) => revert_data(InsuranceZeroAmount::SELECTOR, &[]),
+            Error::ZeroMarketId(_) => revert_data(InsuranceZeroMarketId::SELECTOR, &[]),
             Error::InvalidLossKind(e) => {
-                encode(InsuranceInvalidLossKind::SELECTOR, &[word_u8(e.kind)])
+                revert_data(InsuranceInvalidLossKind::SELECTOR, &[word_u8(e.kind)])
             }
-            Error::UnauthorizedAccount(e) => {
-                encode(InsuranceUnauthorizedAccount::SELECTOR, &[word_address(e.account), e.role])
-            }
-            Error::Paused(e) => encode(InsurancePaused::SELECTOR, &[e.scope]),
-            Error::ExceededMaxDeposit(e) => encode(
+            Error::UnauthorizedAccount(e) => revert_data(
+                InsuranceUnauthorizedAccount::SELECTOR,
+                &[word_address(e.account), e.role],
+            ),
+            Error::Paused(e) => revert_data(InsurancePaused::SELECTOR, &[e.scope]),
+            Error::ExceededMaxDeposit(e) => revert_data(
                 InsuranceExceededMaxDeposit::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.receiver), word(e.assets), word(e.max)],
             ),
-            Error::ExceededMaxMint(e) => encode(
+            Error::ExceededMaxMint(e) => revert_data(
                 InsuranceExceededMaxMint::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.receiver), word(e.shares), word(e.max)],
             ),
-            Error::ExceededMaxWithdraw(e) => encode(
+            Error::ExceededMaxWithdraw(e) => revert_data(
                 InsuranceExceededMaxWithdraw::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.owner), word(e.assets), word(e.max)],
             ),
-            Error::ExceededMaxRedeem(e) => encode(
+            Error::ExceededMaxRedeem(e) => revert_data(
                 InsuranceExceededMaxRedeem::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.owner), word(e.shares), word(e.max)],
             ),
-            Error::InsufficientAllowance(e) => encode(
+            Error::InsufficientAllowance(e) => revert_data(
                 InsuranceInsufficientAllowance::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.spender), word(e.allowance), word(e.needed)],
             ),
-            Error::RequestExceedsBalance(e) => encode(
+            Error::RequestExceedsBalance(e) => revert_data(
                 InsuranceRequestExceedsBalance::SELECTOR,
                 &[word_u8(e.tranche), word_address(e.owner), word(e.shares), word(e.balance)],
             ),
-            Error::IncomeNotReceived(e) => {
-                encode(InsuranceIncomeNotReceived::SELECTOR, &[word(e.amount), word(e.unaccounted)])
-            }
-            Error::NoIncomeWeight(_) => encode(InsuranceNoIncomeWeight::SELECTOR, &[]),
+            Error::IncomeNotReceived(e) => revert_data(
+                InsuranceIncomeNotReceived::SELECTOR,
+                &[word(e.amount), word(e.unaccounted)],
+            ),
+            Error::NoIncomeWeight(_) => revert_data(InsuranceNoIncomeWeight::SELECTOR, &[]),
             Error::UnknownLoss(e) => {
-                encode(InsuranceUnknownLoss::SELECTOR, &[word(e.lossId), word(e.count)])
+                revert_data(InsuranceUnknownLoss::SELECTOR, &[word(e.lossId), word(e.count)])
             }
             Error::GovernanceCallFailed(e) => {
-                encode(InsuranceGovernanceCallFailed::SELECTOR, &[word_address(e.governance)])
+                revert_data(InsuranceGovernanceCallFailed::SELECTOR, &[word_address(e.governance)])
             }
             Error::TokenCallFailed(e) => {
-                encode(InsuranceTokenCallFailed::SELECTOR, &[word_address(e.token)])
+                revert_data(InsuranceTokenCallFailed::SELECTOR, &[word_address(e.token)])
             }
-            Error::MathOverflow(_) => encode(InsuranceMathOverflow::SELECTOR, &[]),
+            Error::MathOverflow(_) => revert_data(InsuranceMathOverflow::SELECTOR, &[]),
         }
     }
 }

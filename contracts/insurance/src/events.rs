@@ -8,9 +8,8 @@
 //!
 //! Tranche ids are `uint8` (0 junior, 1 senior, ...); times are `uint64` seconds.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::{B256, U256};
+use mutual_contract_kit::abi::{with_array, word_u8, LogWords};
 use stylus_sdk::alloy_sol_types::{sol, SolEvent};
 
 sol! {
@@ -111,39 +110,12 @@ sol! {
     event IncomeDistributed(bytes32 indexed marketId, uint256 amount, uint256[] perTranche);
 }
 
-/// An event as EVM log words, encoded by hand.
-///
-/// A log is its topics (the signature hash, then each indexed field) and its ABI-encoded
-/// data. Every data field here is a static word except the one `uint256[]` of
-/// [`LossCovered`] and [`IncomeDistributed`], whose head word is its offset and whose tail
-/// is its length and elements. One non-generic emitter then serves every event instead of
-/// one generic encoder per event from `sol!`. The tests assert every event against its
-/// `sol!` type, which checks this encoding word for word.
-pub(crate) trait LogWords {
-    /// Calls `emit` with the topics and the data words of the event.
-    fn with_words(self, emit: impl FnOnce(&[B256], &[U256]));
-}
-
-/// An indexed `uint8` as a topic.
-fn topic_u8(value: u8) -> B256 {
-    B256::from(U256::from(value))
-}
-
-/// `head` (static words, with a placeholder where the array's offset goes, at
-/// `offset_at`), then `array`'s length and elements: ABI data with one dynamic `uint256[]`.
-fn with_array(mut head: Vec<U256>, offset_at: usize, array: &[U256]) -> Vec<U256> {
-    head[offset_at] = U256::from(32 * head.len());
-    head.push(U256::from(array.len()));
-    head.extend_from_slice(array);
-    head
-}
-
 impl LogWords for Deposit {
     fn with_words(self, emit: impl FnOnce(&[B256], &[U256])) {
         emit(
             &[
                 Self::SIGNATURE_HASH,
-                topic_u8(self.tranche),
+                word_u8(self.tranche),
                 self.sender.into_word(),
                 self.owner.into_word(),
             ],
@@ -157,7 +129,7 @@ impl LogWords for Withdraw {
         emit(
             &[
                 Self::SIGNATURE_HASH,
-                topic_u8(self.tranche),
+                word_u8(self.tranche),
                 self.sender.into_word(),
                 self.owner.into_word(),
             ],
@@ -171,7 +143,7 @@ impl LogWords for Approval {
         emit(
             &[
                 Self::SIGNATURE_HASH,
-                topic_u8(self.tranche),
+                word_u8(self.tranche),
                 self.owner.into_word(),
                 self.spender.into_word(),
             ],
@@ -183,7 +155,7 @@ impl LogWords for Approval {
 impl LogWords for WithdrawRequested {
     fn with_words(self, emit: impl FnOnce(&[B256], &[U256])) {
         emit(
-            &[Self::SIGNATURE_HASH, topic_u8(self.tranche), self.owner.into_word()],
+            &[Self::SIGNATURE_HASH, word_u8(self.tranche), self.owner.into_word()],
             &[self.shares, U256::from(self.unlockAt), U256::from(self.expiresAt)],
         );
     }
@@ -194,7 +166,7 @@ impl LogWords for LossCovered {
         let head =
             alloc::vec![self.requested, U256::ZERO, self.residual, U256::from(self.timestamp)];
         emit(
-            &[Self::SIGNATURE_HASH, B256::from(self.lossId), topic_u8(self.kind), self.marketId],
+            &[Self::SIGNATURE_HASH, B256::from(self.lossId), word_u8(self.kind), self.marketId],
             &with_array(head, 1, &self.absorbed),
         );
     }

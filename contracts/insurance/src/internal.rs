@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256, U64, U8};
+use mutual_contract_kit::abi::LogWords;
 use mutual_contract_kit::clock;
 use mutual_interfaces::{
     calls,
@@ -12,7 +13,6 @@ use mutual_interfaces::{
 use stylus_sdk::prelude::*;
 
 use crate::{
-    events::LogWords,
     math_overflow,
     shares::{Direction, Rounding, Totals},
     token_failed, tranche_key, Deposit, Error, InsuranceFund, InsuranceGovernanceCallFailed,
