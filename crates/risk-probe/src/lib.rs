@@ -33,6 +33,9 @@ use mutual_risk::margin::{
     liquidation_split, requirement_asset_up, LiquidationParams, MarginParams,
 };
 use mutual_risk::normal::{cdf_wad, pdf_wad};
+use mutual_risk::settlement::{
+    intrinsic_wad, obligation_asset_up, payout_asset_down, pro_rata_down,
+};
 use mutual_risk::sqrt::{sqrt_wad_down, sqrt_wad_up};
 use mutual_risk::stress::{book_value_wad, worst_loss, Grid, Position};
 use mutual_risk::trade::{
@@ -502,6 +505,32 @@ pub extern "C" fn probe_margin(
     })
 }
 
+/// `mutual_risk::settlement`: intrinsic value, payout and obligation of `amount` options at
+/// `spot`, and a holder's pro-rata share of `available` when `total` is owed.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn probe_settlement(
+    spot_wad: u64,
+    strike_wad: u64,
+    amount_wad: u64,
+    is_call: u32,
+    decimals: u32,
+    available: u64,
+    total: u64,
+) -> u64 {
+    let is_call = is_call != 0;
+    let (spot, strike, amount) =
+        (u128::from(spot_wad), u128::from(strike_wad), u128::from(amount_wad));
+    let decimals = u8::try_from(decimals).unwrap_or(u8::MAX);
+    let acc = mix_u128(SEED, intrinsic_wad(spot, strike, is_call));
+    let payout = payout_asset_down(spot, strike, amount, is_call, decimals);
+    let acc = mix_result(acc, payout, mix_u256);
+    let acc =
+        mix_result(acc, obligation_asset_up(spot, strike, amount, is_call, decimals), mix_u256);
+    let owed = payout.unwrap_or(U256::ZERO);
+    mix_result(acc, pro_rata_down(owed, U256::from(available), U256::from(total)), mix_u256)
+}
+
 /// `MathError`'s `Display` and `Debug`: variant `code mod 12`, its fields from `a` and `b`.
 #[no_mangle]
 #[must_use]
@@ -611,5 +640,9 @@ mod tests {
         };
         assert_ne!(margin(10, 6), margin(10_000_000_000, 6));
         assert_ne!(margin(10, 6), margin(10, 19));
+        let settle =
+            |spot, available| probe_settlement(spot, 10 * W, W, 1, 6, available, 100_000_000);
+        assert_ne!(settle(11 * W, 1_000_000), settle(11 * W, 1_000_000_000));
+        assert_ne!(settle(11 * W, 1_000_000), settle(9 * W, 1_000_000));
     }
 }

@@ -8,6 +8,7 @@
 //! - [`waterfall`]: the loss waterfall, largest-remainder splits, excess of loss.
 //! - [`stress`]: the worst loss of an option book over a grid of spot and volatility shocks.
 //! - [`trade`]: the price of a trade: its volatility, premium in asset units and fees.
+//! - [`settlement`]: what an option pays or owes at expiry, and pro-rata haircuts.
 //! - [`margin`]: margin requirements of written options, account health, liquidation splits.
 //!
 //! No floating point anywhere (Stylus rejects float opcodes at activation; the wasm build
@@ -26,6 +27,7 @@ pub mod fixed;
 pub mod ln;
 pub mod margin;
 pub mod normal;
+pub mod settlement;
 pub mod sqrt;
 pub mod stress;
 pub mod trade;
