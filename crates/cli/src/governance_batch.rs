@@ -39,33 +39,34 @@ const TX_BUILDER_VERSION: &str = "1.18.0";
 /// The guardian's parameter key in `GovernanceParams`.
 const GUARDIAN_KEY_NAME: &str = "governance.guardian";
 
-/// The request.
+/// The request: read from JSON by `mutual governance-batch`, or built in memory by other
+/// commands (`mutual simulate --recommend`) and passed to [`build`].
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Request {
+pub(crate) struct Request {
     /// The chain the batch is for.
-    chain_id: u64,
+    pub(crate) chain_id: u64,
     /// The `GovernanceParams` contract.
-    governance: String,
+    pub(crate) governance: String,
     /// The Safe that will execute the batch, if known.
     #[serde(default)]
-    safe: Option<String>,
+    pub(crate) safe: Option<String>,
     /// A title for the batch.
-    name: String,
+    pub(crate) name: String,
     /// What the batch does.
     #[serde(default)]
-    description: String,
+    pub(crate) description: String,
     /// Creation time in milliseconds; now when absent.
     #[serde(default)]
-    created_at: Option<u64>,
+    pub(crate) created_at: Option<u64>,
     /// The actions, in execution order.
-    actions: Vec<Action>,
+    pub(crate) actions: Vec<Action>,
 }
 
 /// One governance action.
 #[derive(Deserialize)]
 #[serde(tag = "action", rename_all = "camelCase", deny_unknown_fields)]
-enum Action {
+pub(crate) enum Action {
     /// Queue a new value.
     Queue { key: String, value: String },
     /// Queue a registration.
@@ -107,6 +108,14 @@ pub(crate) fn run(input: &[u8], now_ms: u64) -> Result<String, String> {
         return Err("empty input: expected a JSON object".into());
     }
     let req: Request = serde_json::from_str(text).map_err(|e| format!("invalid request: {e}"))?;
+    build(&req, now_ms)
+}
+
+/// Builds the batch file for a request in memory; returns it with a trailing newline.
+///
+/// # Errors
+/// A one-line message naming the action (`actions[2] (queue)`) and field at fault.
+pub(crate) fn build(req: &Request, now_ms: u64) -> Result<String, String> {
     let to = address(&req.governance).map_err(|e| format!("governance: {e}"))?;
     let safe = match &req.safe {
         Some(s) => address(s).map_err(|e| format!("safe: {e}"))?.to_checksum(None),
@@ -126,8 +135,8 @@ pub(crate) fn run(input: &[u8], now_ms: u64) -> Result<String, String> {
         "chainId": req.chain_id.to_string(),
         "createdAt": req.created_at.unwrap_or(now_ms),
         "meta": {
-            "name": req.name,
-            "description": req.description,
+            "name": req.name.as_str(),
+            "description": req.description.as_str(),
             "txBuilderVersion": TX_BUILDER_VERSION,
             "createdFromSafeAddress": safe,
             "createdFromOwnerAddress": "",

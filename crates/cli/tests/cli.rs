@@ -215,3 +215,132 @@ fn waterfall_errors() {
         assert_fails(&mutual(&["waterfall"], input), needles);
     }
 }
+
+/// A path in the temporary directory, unique to this test process.
+fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("mutual-cli-test-{}-{name}", std::process::id()))
+}
+
+/// The shipped example config.
+const EXAMPLE: &str = include_str!("../../../deployments/examples/simulate.toml");
+
+#[test]
+fn simulate_prints_the_report_and_is_reproducible() {
+    let args = ["simulate", "--paths", "600", "--no-capital", "--seed", "5"];
+    let run = mutual(&args, "");
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr, "", "no progress bar when stderr is not a terminal");
+    for needle in [
+        "Mutual simulate: ETH at 2,000, 600 paths (seed 5), 90 days",
+        "Loss layers",
+        "junior (excess of loss)",
+        "P(haircut on a long payout)",
+        "Returns over the horizon",
+        "Coverage ratio",
+        "black-thursday",
+        "short-squeeze",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle:?} not in the report");
+    }
+    assert!(!run.stdout.contains("Capital efficiency"), "--no-capital");
+    let again = mutual(&args, "");
+    assert_eq!(run.stdout, again.stdout);
+    let one_thread = mutual(&[&args[..], &["--threads", "1"]].concat(), "");
+    assert_eq!(run.stdout, one_thread.stdout, "the thread count does not change the output");
+    let other_seed = mutual(&["simulate", "--paths", "600", "--no-capital", "--seed", "6"], "");
+    assert_ne!(run.stdout, other_seed.stdout);
+}
+
+#[test]
+fn simulate_json_and_capital_efficiency() {
+    let run = mutual(&["simulate", "--paths", "1000", "--json", "--target", "0.01"], "");
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["paths"], 1000);
+    let ce = &report["capital_efficiency"];
+    assert_eq!(ce["target_failure_probability"], 0.01);
+    for key in ["siloed_full", "siloed_margin", "mutualized", "full_over_mutualized"] {
+        assert!(ce[key].as_f64().unwrap() > 0.0, "{key}: {ce}");
+    }
+    let layers = report["layers"].as_array().unwrap();
+    assert!(layers.iter().any(|l| l["layer"] == "1 pool retention" && l["var_999"].is_number()));
+    assert!(report["haircut_probability"].is_number());
+    assert_eq!(report["recommendation"], serde_json::Value::Null);
+}
+
+#[test]
+fn simulate_config_file_plot_and_recommend() {
+    let config = temp_path("config.toml");
+    std::fs::write(&config, EXAMPLE.replace("paths = 20_000", "paths = 700")).unwrap();
+    let plot = temp_path("loss.svg");
+    let batch = temp_path("batch.json");
+    let run = mutual(
+        &[
+            "simulate",
+            "--config",
+            config.to_str().unwrap(),
+            "--no-capital",
+            "--plot",
+            plot.to_str().unwrap(),
+            "--recommend",
+            "--recommend-out",
+            batch.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert!(run.stdout.contains("700 paths"));
+    assert!(run.stdout.contains("Recommended parameters"));
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("tier hit probabilities"));
+    let batch_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&batch).unwrap()).unwrap();
+    assert_eq!(batch_json["chainId"], "42161");
+    let txs = batch_json["transactions"].as_array().unwrap();
+    assert!(!txs.is_empty());
+    assert!(txs
+        .iter()
+        .all(|t| ["queue", "tighten"].contains(&t["contractMethod"]["name"].as_str().unwrap())));
+    for path in [&config, &plot, &batch] {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[test]
+fn simulate_progress_on_request() {
+    let run = mutual(&["simulate", "--paths", "300", "--no-capital", "--progress"], "");
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("\rdone") && run.stderr.ends_with('\n'), "{:?}", run.stderr);
+    assert!(run.stderr.contains(" paths "), "{:?}", run.stderr);
+}
+
+#[test]
+fn simulate_errors() {
+    let bad = temp_path("bad.toml");
+    std::fs::write(&bad, EXAMPLE.replace("nav = 25_000_000", "nav = 25_000_000\nnva = 1")).unwrap();
+    let bad_text = bad.to_str().unwrap().to_owned();
+    let negative = temp_path("negative.toml");
+    std::fs::write(&negative, EXAMPLE.replace("assets = 7_500_000", "assets = -7_500_000"))
+        .unwrap();
+    let negative_text = negative.to_str().unwrap().to_owned();
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["simulate", "--config", &bad_text], &["bad.toml", "unknown field `nva`", "[pool]"]),
+        (&["simulate", "--config", &negative_text], &["tranches[1].assets", "negative"]),
+        (&["simulate", "--config", "/nonexistent/x.toml"], &["config /nonexistent/x.toml"]),
+        (&["simulate", "--paths", "0"], &["--paths", "between 1 and"]),
+        (&["simulate", "--target", "1.5"], &["--target", "between 0 and 1"]),
+        (&["simulate", "--target", "abc"], &["--target"]),
+        (&["simulate", "--threads", "0"], &["--threads"]),
+        (&["simulate", "--plot", "loss.png"], &["--plot", "only SVG"]),
+    ];
+    for (args, needles) in cases {
+        assert_fails(&mutual(args, ""), needles);
+    }
+    // Flags clap rejects: a usage error, status 2.
+    for args in [&["simulate", "--recommend-out", "x.json"][..], &["simulate", "--paths", "many"]] {
+        let run = mutual(args, "");
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+    let _ = std::fs::remove_file(bad);
+    let _ = std::fs::remove_file(negative);
+}
