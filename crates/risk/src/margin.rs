@@ -109,9 +109,7 @@ pub fn requirement_asset_up(
         return Err(MathError::DecimalsOutOfRange { decimals });
     }
     let unit = U256::from(10u8).pow(U256::from(18 - decimals));
-    let value_down = book_value_wad(spot_wad, rate_wad, book, WAD_U128, false)?;
-    let liability_wad = if value_down < 0 { value_down.unsigned_abs() } else { 0 };
-    let liability = mul_div_up(U256::from(liability_wad), U256::from(1u8), unit)?;
+    let liability = liability_asset_up(spot_wad, rate_wad, book, decimals)?;
     let stress = worst_loss(spot_wad, rate_wad, book, grid)?;
     let initial = mul_div_up(
         U256::from(stress.worst_loss_wad),
@@ -120,6 +118,30 @@ pub fn requirement_asset_up(
     )?;
     let maintenance = mul_div_up(initial, U256::from(params.maintenance_fraction_wad), WAD)?;
     Ok(Requirement { liability, initial, maintenance })
+}
+
+/// What closing `book` (written amounts negative) at the mark costs, in units of an asset
+/// with `decimals` decimals, rounded up: the book's value rounded down (the mark of a
+/// written option rounded up), negated, then one upward rounding into asset units; 0 if
+/// the book is worth something to its holder. The liability of [`requirement_asset_up`],
+/// without the stress grid (one valuation of the book).
+///
+/// # Errors
+/// [`MathError::DecimalsOutOfRange`] if `decimals > 18`; an input outside the pricer's
+/// domain; [`MathError::Overflow`] if the value does not fit.
+pub fn liability_asset_up(
+    spot_wad: u128,
+    rate_wad: u128,
+    book: &[Position],
+    decimals: u8,
+) -> Result<U256, MathError> {
+    if decimals > 18 {
+        return Err(MathError::DecimalsOutOfRange { decimals });
+    }
+    let unit = U256::from(10u8).pow(U256::from(18 - decimals));
+    let value_down = book_value_wad(spot_wad, rate_wad, book, WAD_U128, false)?;
+    let liability_wad = if value_down < 0 { value_down.unsigned_abs() } else { 0 };
+    mul_div_up(U256::from(liability_wad), U256::from(1u8), unit)
 }
 
 /// The governance parameters of a liquidation.
@@ -224,6 +246,15 @@ mod tests {
         assert_eq!(r.health(at), (true, U256::ZERO));
         assert_eq!(r.health(at - U256::from(1u8)), (false, U256::from(1u8)));
         assert!(r.meets_initial(r.liability + r.initial));
+        assert_eq!(liability_asset_up(2000 * W, 0, &short_call(3 * W), 6), Ok(r.liability));
+        // A long book owes nothing.
+        let mut long = short_call(3 * W);
+        long[0].call_amount_wad = -long[0].call_amount_wad;
+        assert_eq!(liability_asset_up(2000 * W, 0, &long, 6), Ok(U256::ZERO));
+        assert_eq!(
+            liability_asset_up(2000 * W, 0, &long, 19),
+            Err(MathError::DecimalsOutOfRange { decimals: 19 })
+        );
         assert!(!r.meets_initial(r.liability + r.initial - U256::from(1u8)));
     }
 

@@ -20,7 +20,9 @@ use mutual_risk::black_scholes::{
     prices, years_wad_from_seconds_down, Inputs, SPOT_STRIKE_MAX_WAD,
 };
 use mutual_risk::fixed::mul_div_down;
-use mutual_risk::margin::{requirement_asset_up, LiquidationParams, MarginParams, Requirement};
+use mutual_risk::margin::{
+    liability_asset_up, requirement_asset_up, LiquidationParams, MarginParams, Requirement,
+};
 use mutual_risk::settlement::{intrinsic_wad, obligation_asset_up, payout_asset_down};
 use mutual_risk::stress::{Grid, Position};
 use mutual_risk::trade::{
@@ -43,9 +45,6 @@ const SEARCH_FACTOR: u128 = 1_000;
 const HINT_STEP_SHIFT: u32 = 6;
 /// A boundary is found to a relative `2^-BOUNDARY_PRECISION` of the spot.
 const BOUNDARY_PRECISION: u32 = 26;
-/// A grid of one unshocked scenario: a requirement's liability alone, with its stress part
-/// (the rounding of the same valuation) nearly free.
-const MARK_ONLY: Grid<'static> = Grid { spot_factors_wad: &[WAD], vol_factors_wad: &[WAD] };
 /// Margin parameters that make a requirement's `liability + initial` the stressed
 /// requirement of a book with no buffer: what the pool must keep against its own book.
 const STRESS_ONLY: MarginParams =
@@ -273,12 +272,11 @@ impl Model {
     }
 
     /// What closing `legs` (written) at the mark costs at `spot_wad` with `days_left` to
-    /// expiry, asset units: the liability of `margin::requirement_asset_up` (over a grid
-    /// of the one unshocked scenario, so the stress part costs one more valuation).
+    /// expiry, asset units: `margin::liability_asset_up`, the liability of
+    /// `margin::requirement_asset_up` without the stress grid.
     pub(crate) fn liability(&self, legs: &[Opt], spot_wad: u128, days_left: u32) -> Option<U256> {
-        self.requirement_over(legs, spot_wad, days_left, &MARK_ONLY, &STRESS_ONLY)
-            .ok()
-            .map(|r| r.liability)
+        let (book, n) = book_of(legs, days_left);
+        liability_asset_up(spot_wad, self.rate_wad, &book[..n], self.decimals).ok()
     }
 
     /// `margin::requirement_asset_up` of `legs` (at most [`MAX_LEGS`], written) over `grid`.
@@ -290,18 +288,7 @@ impl Model {
         grid: &Grid<'_>,
         params: &MarginParams,
     ) -> Result<Requirement, mutual_risk::MathError> {
-        let t = years(days_left);
-        let mut book = [Position {
-            strike_wad: 0,
-            t_years_wad: 0,
-            vol_wad: 0,
-            call_amount_wad: 0,
-            put_amount_wad: 0,
-        }; MAX_LEGS];
-        let n = legs.len().min(MAX_LEGS);
-        for (p, l) in book.iter_mut().zip(&legs[..n]) {
-            *p = position(l, t);
-        }
+        let (book, n) = book_of(legs, days_left);
         requirement_asset_up(spot_wad, self.rate_wad, &book[..n], grid, params, self.decimals)
     }
 
@@ -600,6 +587,24 @@ fn legs_of(t: &crate::config::Trader) -> Vec<Opt> {
             vol_wad: l.vol_wad,
         })
         .collect()
+}
+
+/// `legs` (at most [`MAX_LEGS`] of them, written) with `days_left` to expiry as the pure
+/// crate's book lines, in a fixed array: the book is `book[..n]`.
+fn book_of(legs: &[Opt], days_left: u32) -> ([Position; MAX_LEGS], usize) {
+    let t = years(days_left);
+    let mut book = [Position {
+        strike_wad: 0,
+        t_years_wad: 0,
+        vol_wad: 0,
+        call_amount_wad: 0,
+        put_amount_wad: 0,
+    }; MAX_LEGS];
+    let n = legs.len().min(MAX_LEGS);
+    for (p, l) in book.iter_mut().zip(&legs[..n]) {
+        *p = position(l, t);
+    }
+    (book, n)
 }
 
 /// A written line as a stress-grid position (negative amounts: written).
