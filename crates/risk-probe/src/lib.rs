@@ -30,7 +30,7 @@ use mutual_risk::fixed::{
 };
 use mutual_risk::ln::ln_wad;
 use mutual_risk::margin::{
-    liquidation_split, requirement_asset_up, LiquidationParams, MarginParams,
+    liability_asset_up, liquidation_split, requirement_asset_up, LiquidationParams, MarginParams,
 };
 use mutual_risk::normal::{cdf_wad, pdf_wad};
 use mutual_risk::settlement::{
@@ -77,6 +77,7 @@ fn mix_usize(acc: u64, x: usize) -> u64 {
 
 /// Mixes an error into `acc`: its variant and every value it carries.
 fn mix_error(acc: u64, e: &MathError) -> u64 {
+    let acc = mix(acc, u64::from(e.code()));
     match *e {
         MathError::DivisionByZero => mix(acc, 1),
         MathError::Overflow => mix(acc, 2),
@@ -495,6 +496,8 @@ pub extern "C" fn probe_margin(
         mix_u256(mix(mix(a, u64::from(healthy)), u64::from(r.meets_initial(collateral))), by)
     });
     let liability = requirement.map_or(U256::ZERO, |r| r.liability);
+    let acc =
+        mix_result(acc, liability_asset_up(u128::from(spot_wad), 0, &book, decimals), mix_u256);
     let params = LiquidationParams {
         penalty_rate_wad: WAD_U128 / 20,
         bounty_share_wad: u128::from(bounty_share_wad),
