@@ -67,6 +67,37 @@ pub enum MathError {
     },
 }
 
+impl MathError {
+    /// A stable one-byte code of the variant, for contracts that report a refusal in a
+    /// custom error without its fields: 0 division by zero, 1 overflow, 2 ln of zero,
+    /// 3 spot, 4 strike, 5 time, 6 volatility, 7 rate, 8 price bounds, 9 length,
+    /// 10 bounds, 11 decimals (the declaration order; new variants get new codes).
+    ///
+    /// ```
+    /// use mutual_risk::MathError;
+    /// assert_eq!(MathError::Overflow.code(), 1);
+    /// assert_eq!(MathError::VolOutOfRange { vol_wad: 0 }.code(), 6);
+    /// assert_eq!(MathError::DecimalsOutOfRange { decimals: 19 }.code(), 11);
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> u8 {
+        match self {
+            Self::DivisionByZero => 0,
+            Self::Overflow => 1,
+            Self::LnOfZero => 2,
+            Self::SpotOutOfRange { .. } => 3,
+            Self::StrikeOutOfRange { .. } => 4,
+            Self::TimeOutOfRange { .. } => 5,
+            Self::VolOutOfRange { .. } => 6,
+            Self::RateOutOfRange { .. } => 7,
+            Self::PriceOutOfBounds { .. } => 8,
+            Self::LengthMismatch { .. } => 9,
+            Self::InvalidBounds { .. } => 10,
+            Self::DecimalsOutOfRange { .. } => 11,
+        }
+    }
+}
+
 impl core::fmt::Display for MathError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match *self {
@@ -97,6 +128,32 @@ impl core::fmt::Display for MathError {
             Self::DecimalsOutOfRange { decimals } => {
                 write!(f, "asset decimals {decimals} above 18")
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MathError;
+
+    #[test]
+    fn codes_follow_the_declaration_order_and_are_distinct() {
+        let all = [
+            MathError::DivisionByZero,
+            MathError::Overflow,
+            MathError::LnOfZero,
+            MathError::SpotOutOfRange { spot_wad: 0 },
+            MathError::StrikeOutOfRange { strike_wad: 0 },
+            MathError::TimeOutOfRange { t_years_wad: 0 },
+            MathError::VolOutOfRange { vol_wad: 0 },
+            MathError::RateOutOfRange { rate_wad: 0 },
+            MathError::PriceOutOfBounds { price_wad: 0, lower_wad: 0, upper_wad: 0 },
+            MathError::LengthMismatch { expected: 0, got: 0 },
+            MathError::InvalidBounds { min: 0, max: 0 },
+            MathError::DecimalsOutOfRange { decimals: 0 },
+        ];
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(usize::from(e.code()), i, "{e}");
         }
     }
 }
