@@ -68,20 +68,8 @@ pub const CODE_TOO_LARGE: u8 = 1;
 /// The revert code of each [`MathError`]: 2 and up, in declaration order.
 #[must_use]
 pub fn error_code(error: &MathError) -> u8 {
-    match error {
-        MathError::DivisionByZero => 2,
-        MathError::Overflow => 3,
-        MathError::LnOfZero => 4,
-        MathError::SpotOutOfRange { .. } => 5,
-        MathError::StrikeOutOfRange { .. } => 6,
-        MathError::TimeOutOfRange { .. } => 7,
-        MathError::VolOutOfRange { .. } => 8,
-        MathError::RateOutOfRange { .. } => 9,
-        MathError::PriceOutOfBounds { .. } => 10,
-        MathError::LengthMismatch { .. } => 11,
-        MathError::InvalidBounds { .. } => 12,
-        MathError::DecimalsOutOfRange { .. } => 13,
-    }
+    // MathError::code is at most 11: the sum cannot wrap.
+    error.code() + 2
 }
 
 /// The ABI-encoded revert data of `code`.
