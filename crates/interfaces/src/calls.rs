@@ -26,18 +26,20 @@ use stylus_sdk::{
 };
 
 /// The 4-byte selector of a canonical `signature`, at compile time.
-const fn selector(signature: &str) -> [u8; 4] {
+pub(crate) const fn selector(signature: &str) -> [u8; 4] {
     let hash = Keccak256::new().update(signature.as_bytes()).finalize();
     [hash[0], hash[1], hash[2], hash[3]]
 }
 
 /// Every function these calls make, as its canonical signature (checked by the tests to be
 /// declared in this crate's `sol_interface!` block).
-pub const SIGNATURES: [&str; 8] = [
+pub const SIGNATURES: [&str; 10] = [
     GET_MANY_SIGNATURE,
     IS_PAUSED_SIGNATURE,
     LONGEST_OPEN_TENOR_SIGNATURE,
     STRESSED_LOSS_SIGNATURE,
+    POOL_LIABILITY_SIGNATURE,
+    REQUIRED_COLLATERAL_SIGNATURE,
     TRANSFER_SIGNATURE,
     TRANSFER_FROM_SIGNATURE,
     BALANCE_OF_SIGNATURE,
@@ -52,6 +54,10 @@ const IS_PAUSED_SIGNATURE: &str = "isPaused(bytes32)";
 const LONGEST_OPEN_TENOR_SIGNATURE: &str = "longestOpenTenor()";
 /// `IOptionsMarket.stressedLoss`.
 const STRESSED_LOSS_SIGNATURE: &str = "stressedLoss(bytes32)";
+/// `IOptionsMarket.poolLiability`.
+const POOL_LIABILITY_SIGNATURE: &str = "poolLiability()";
+/// `IOptionsMarket.requiredCollateral`.
+const REQUIRED_COLLATERAL_SIGNATURE: &str = "requiredCollateral()";
 /// `IErc20.transfer`.
 const TRANSFER_SIGNATURE: &str = "transfer(address,uint256)";
 /// `IErc20.transferFrom`.
@@ -69,6 +75,10 @@ const IS_PAUSED: [u8; 4] = selector(IS_PAUSED_SIGNATURE);
 const LONGEST_OPEN_TENOR: [u8; 4] = selector(LONGEST_OPEN_TENOR_SIGNATURE);
 /// The selector of [`STRESSED_LOSS_SIGNATURE`].
 const STRESSED_LOSS: [u8; 4] = selector(STRESSED_LOSS_SIGNATURE);
+/// The selector of [`POOL_LIABILITY_SIGNATURE`].
+const POOL_LIABILITY: [u8; 4] = selector(POOL_LIABILITY_SIGNATURE);
+/// The selector of [`REQUIRED_COLLATERAL_SIGNATURE`].
+const REQUIRED_COLLATERAL: [u8; 4] = selector(REQUIRED_COLLATERAL_SIGNATURE);
 /// The selector of [`TRANSFER_SIGNATURE`].
 const TRANSFER: [u8; 4] = selector(TRANSFER_SIGNATURE);
 /// The selector of [`TRANSFER_FROM_SIGNATURE`].
@@ -99,19 +109,23 @@ pub fn word(data: &[u8], index: usize) -> Option<U256> {
 
 /// A static call of `to` with `data`: its return data, or `None` if it reverted.
 #[allow(deprecated, reason = "the safe call without a `dyn Host`; see the module docs")]
-fn view(context: impl StaticCallContext, to: Address, data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn view(context: impl StaticCallContext, to: Address, data: &[u8]) -> Option<Vec<u8>> {
     stylus_sdk::call::static_call(context, to, data).ok()
 }
 
 /// A call of `to` with `data` and the context's value (none for `&mut self`): its return
 /// data, or `None` if it reverted.
 #[allow(deprecated, reason = "the safe call without a `dyn Host`; see the module docs")]
-fn write(context: impl MutatingCallContext, to: Address, data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn write(
+    context: impl MutatingCallContext,
+    to: Address,
+    data: &[u8],
+) -> Option<Vec<u8>> {
     stylus_sdk::call::call(context, to, data).ok()
 }
 
 /// The first return word, if it is `0` or `1`, as a `bool`.
-fn read_bool(data: &[u8]) -> Option<bool> {
+pub(crate) fn read_bool(data: &[u8]) -> Option<bool> {
     match word(data, 0)? {
         value if value.is_zero() => Some(false),
         value if value == U256::from(1) => Some(true),
@@ -172,6 +186,24 @@ pub fn stressed_loss(
     word(&view(context, market, &calldata(STRESSED_LOSS, &[market_id]))?, 0)
 }
 
+/// `IOptionsMarket(market).poolLiability()`: `(liability, receivable, markTime)`; `None`
+/// also for a `markTime` beyond `uint64`.
+#[must_use]
+pub fn pool_liability(
+    context: impl StaticCallContext,
+    market: Address,
+) -> Option<(U256, U256, u64)> {
+    let data = view(context, market, &calldata(POOL_LIABILITY, &[]))?;
+    let mark_time = u64::try_from(word(&data, 2)?).ok()?;
+    Some((word(&data, 0)?, word(&data, 1)?, mark_time))
+}
+
+/// `IOptionsMarket(market).requiredCollateral()`.
+#[must_use]
+pub fn required_collateral(context: impl StaticCallContext, market: Address) -> Option<U256> {
+    word(&view(context, market, &calldata(REQUIRED_COLLATERAL, &[]))?, 0)
+}
+
 /// `IErc20(token).balanceOf(account)`.
 #[must_use]
 pub fn balance_of(
@@ -218,12 +250,12 @@ pub fn transfer_from(
 }
 
 /// An ERC-20 write succeeded: it did not revert and returned nothing or `true`.
-fn succeeded(returned: Option<Vec<u8>>) -> bool {
+pub(crate) fn succeeded(returned: Option<Vec<u8>>) -> bool {
     returned.is_some_and(|data| data.is_empty() || read_bool(&data) == Some(true))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use alloc::{string::String, vec::Vec};
 
     use alloy_primitives::{keccak256, B256, U256};
@@ -232,7 +264,7 @@ mod tests {
 
     /// The canonical signatures declared in `lib.rs`'s `sol_interface!` block: for each
     /// `function name(type a, type b) ...;` line, `name(type,type)`.
-    fn declared() -> Vec<String> {
+    pub(crate) fn declared() -> Vec<String> {
         include_str!("lib.rs")
             .lines()
             .filter_map(|line| line.trim().strip_prefix("function "))

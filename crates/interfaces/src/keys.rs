@@ -57,6 +57,144 @@ pub fn address_to_value(account: Address) -> U256 {
     U256::from_be_bytes(account.into_word().0)
 }
 
+// ---- OptionsMarket -------------------------------------------------------------------------
+
+/// `keccak256("market.lister")`: the address allowed to list markets, boards and strikes and to tune them within the bounds below, as [`MARKET_KEY`] (timelocked; the Safe).
+pub const LISTER_KEY: B256 = keccak(b"market.lister");
+
+/// `keccak256("market.sequencerFeed")`: the L2 sequencer-uptime feed (Chainlink-style: answer 0 up, 1 down), as [`MARKET_KEY`]; zero: no sequencer gate (L1 or tests).
+pub const SEQUENCER_FEED_KEY: B256 = keccak(b"market.sequencerFeed");
+
+/// `keccak256("market.sequencerGrace")`: seconds after the sequencer comes back up before trades (and liquidations) resume.
+pub const SEQUENCER_GRACE_KEY: B256 = keccak(b"market.sequencerGrace");
+
+/// `keccak256("market.rateWad")`: the risk-free rate of every pricing, 18 decimals per year, continuously compounded.
+pub const RATE_KEY: B256 = keccak(b"market.rateWad");
+
+/// `keccak256("market.minIvWad")`: the lowest base implied volatility a listing, a tuning or a sale may set, 18 decimals.
+pub const MIN_IV_KEY: B256 = keccak(b"market.minIvWad");
+
+/// `keccak256("market.maxIvWad")`: the highest base implied volatility a listing, a tuning or a purchase may set, 18 decimals.
+pub const MAX_IV_KEY: B256 = keccak(b"market.maxIvWad");
+
+/// `keccak256("market.minSkewWad")`: the lowest skew factor of a strike, 18 decimals (1e18: no skew).
+pub const MIN_SKEW_KEY: B256 = keccak(b"market.minSkewWad");
+
+/// `keccak256("market.maxSkewWad")`: the highest skew factor of a strike, 18 decimals.
+pub const MAX_SKEW_KEY: B256 = keccak(b"market.maxSkewWad");
+
+/// `keccak256("market.minTenor")`: the shortest time from listing to expiry of a board, in seconds.
+pub const MIN_TENOR_KEY: B256 = keccak(b"market.minTenor");
+
+/// `keccak256("market.maxTenor")`: the longest time from listing to expiry of a board, in seconds (keep `insurance.maxCooldown` at or above it).
+pub const MAX_TENOR_KEY: B256 = keccak(b"market.maxTenor");
+
+/// `keccak256("market.maxHeartbeat")`: the longest heartbeat a market's oracle may be given, in seconds.
+pub const MAX_HEARTBEAT_KEY: B256 = keccak(b"market.maxHeartbeat");
+
+/// `keccak256("market.impactWad")`: base-IV move per unit of underlying traded, 18 decimals (`mutual_risk::trade::VolCurve::impact_wad`).
+pub const IMPACT_KEY: B256 = keccak(b"market.impactWad");
+
+/// `keccak256("market.spreadFeeWad")`: the spread fee per unit of notional (spot x amount), 18 decimals.
+pub const SPREAD_FEE_KEY: B256 = keccak(b"market.spreadFeeWad");
+
+/// `keccak256("market.spreadCapWad")`: the spread fee's cap as a fraction of the premium, 18 decimals.
+pub const SPREAD_CAP_KEY: B256 = keccak(b"market.spreadCapWad");
+
+/// `keccak256("market.utilFeeBaseWad")`: the utilization fee rate at zero utilization, on the premium, 18 decimals.
+pub const UTIL_FEE_BASE_KEY: B256 = keccak(b"market.utilFeeBaseWad");
+
+/// `keccak256("market.utilFeeKinkWad")`: the utilization where the fee's slope steepens, 18 decimals, in `(0, 1e18]`.
+pub const UTIL_FEE_KINK_KEY: B256 = keccak(b"market.utilFeeKinkWad");
+
+/// `keccak256("market.utilFeeSlopeBelowWad")`: the fee rate's rise from zero utilization to the kink, 18 decimals.
+pub const UTIL_FEE_SLOPE_BELOW_KEY: B256 = keccak(b"market.utilFeeSlopeBelowWad");
+
+/// `keccak256("market.utilFeeSlopeAboveWad")`: the fee rate's further rise from the kink to full utilization, 18 decimals.
+pub const UTIL_FEE_SLOPE_ABOVE_KEY: B256 = keccak(b"market.utilFeeSlopeAboveWad");
+
+/// `keccak256("market.maxUtilizationWad")`: the pool utilization (required collateral over NAV, after the trade) above which purchases halt, 18 decimals.
+pub const MAX_UTILIZATION_KEY: B256 = keccak(b"market.maxUtilizationWad");
+
+/// `keccak256("market.minTradeWad")`: the smallest trade, in units of the underlying, 18 decimals (no dust positions).
+pub const MIN_TRADE_KEY: B256 = keccak(b"market.minTradeWad");
+
+/// `keccak256("market.maxStrikeOiWad")`: the most options of one side (calls or puts) of one strike the pool may have written, in units of the underlying, 18 decimals.
+pub const MAX_STRIKE_OI_KEY: B256 = keccak(b"market.maxStrikeOiWad");
+
+/// `keccak256("market.tradingCutoff")`: seconds before expiry at which trading of a board stops: trades need `now + cutoff < expiry`.
+pub const TRADING_CUTOFF_KEY: B256 = keccak(b"market.tradingCutoff");
+
+/// `keccak256("market.stressSpotDownWad")`: the stress grid's largest spot fall, 18 decimals (`0.5e18`: spot x 0.5); the grid also takes half of it.
+pub const STRESS_SPOT_DOWN_KEY: B256 = keccak(b"market.stressSpotDownWad");
+
+/// `keccak256("market.stressSpotUpWad")`: the stress grid's largest spot rise, 18 decimals (`0.5e18`: spot x 1.5); the grid also takes half of it.
+pub const STRESS_SPOT_UP_KEY: B256 = keccak(b"market.stressSpotUpWad");
+
+/// `keccak256("market.stressVolUpWad")`: the stress grid's volatility shock, 18 decimals (`0.5e18`: every volatility x 1.5).
+pub const STRESS_VOL_UP_KEY: B256 = keccak(b"market.stressVolUpWad");
+
+/// `keccak256("market.poolStressLimitWad")`: the share of the pool's NAV one underlying's stressed loss may take, 18 decimals.
+pub const POOL_STRESS_LIMIT_KEY: B256 = keccak(b"market.poolStressLimitWad");
+
+/// `keccak256("market.insuranceCreditWad")`: the share of the insurance fund's assets the stress check counts as cover, 18 decimals.
+pub const INSURANCE_CREDIT_KEY: B256 = keccak(b"market.insuranceCreditWad");
+
+/// `keccak256("market.minCoverageWad")`: the insurance coverage (fund assets over the underlying's stressed loss, 18 decimals) below which purchases halt.
+pub const MIN_COVERAGE_KEY: B256 = keccak(b"market.minCoverageWad");
+
+/// `keccak256("market.lpFeeWeight")`: the LPs' weight in the split of the fees the insurance fund does not take (any scale).
+pub const LP_FEE_WEIGHT_KEY: B256 = keccak(b"market.lpFeeWeight");
+
+/// `keccak256("market.reserveFeeWeight")`: the market reserve's weight in that split (DESIGN.md layer 2; any scale).
+pub const RESERVE_FEE_WEIGHT_KEY: B256 = keccak(b"market.reserveFeeWeight");
+
+/// `keccak256("market.treasuryFeeWeight")`: the treasury's weight in that split (any scale).
+pub const TREASURY_FEE_WEIGHT_KEY: B256 = keccak(b"market.treasuryFeeWeight");
+
+/// `keccak256("market.retentionWad")`: the pool's retention of a board's settlement loss, as a fraction of its NAV, 18 decimals; the excess goes to the insurance fund's excess-of-loss cover.
+pub const RETENTION_KEY: B256 = keccak(b"market.retentionWad");
+
+/// `keccak256("market.settleBounty")`: the bounty of a settlement, in asset units, paid from the market's reserve (at most the reserve).
+pub const SETTLE_BOUNTY_KEY: B256 = keccak(b"market.settleBounty");
+
+/// Every key of the market, for tools and the test of their hashes.
+pub const MARKET_PARAM_KEYS: [(&str, B256); 33] = [
+    ("market.lister", LISTER_KEY),
+    ("market.sequencerFeed", SEQUENCER_FEED_KEY),
+    ("market.sequencerGrace", SEQUENCER_GRACE_KEY),
+    ("market.rateWad", RATE_KEY),
+    ("market.minIvWad", MIN_IV_KEY),
+    ("market.maxIvWad", MAX_IV_KEY),
+    ("market.minSkewWad", MIN_SKEW_KEY),
+    ("market.maxSkewWad", MAX_SKEW_KEY),
+    ("market.minTenor", MIN_TENOR_KEY),
+    ("market.maxTenor", MAX_TENOR_KEY),
+    ("market.maxHeartbeat", MAX_HEARTBEAT_KEY),
+    ("market.impactWad", IMPACT_KEY),
+    ("market.spreadFeeWad", SPREAD_FEE_KEY),
+    ("market.spreadCapWad", SPREAD_CAP_KEY),
+    ("market.utilFeeBaseWad", UTIL_FEE_BASE_KEY),
+    ("market.utilFeeKinkWad", UTIL_FEE_KINK_KEY),
+    ("market.utilFeeSlopeBelowWad", UTIL_FEE_SLOPE_BELOW_KEY),
+    ("market.utilFeeSlopeAboveWad", UTIL_FEE_SLOPE_ABOVE_KEY),
+    ("market.maxUtilizationWad", MAX_UTILIZATION_KEY),
+    ("market.minTradeWad", MIN_TRADE_KEY),
+    ("market.maxStrikeOiWad", MAX_STRIKE_OI_KEY),
+    ("market.tradingCutoff", TRADING_CUTOFF_KEY),
+    ("market.stressSpotDownWad", STRESS_SPOT_DOWN_KEY),
+    ("market.stressSpotUpWad", STRESS_SPOT_UP_KEY),
+    ("market.stressVolUpWad", STRESS_VOL_UP_KEY),
+    ("market.poolStressLimitWad", POOL_STRESS_LIMIT_KEY),
+    ("market.insuranceCreditWad", INSURANCE_CREDIT_KEY),
+    ("market.minCoverageWad", MIN_COVERAGE_KEY),
+    ("market.lpFeeWeight", LP_FEE_WEIGHT_KEY),
+    ("market.reserveFeeWeight", RESERVE_FEE_WEIGHT_KEY),
+    ("market.treasuryFeeWeight", TREASURY_FEE_WEIGHT_KEY),
+    ("market.retentionWad", RETENTION_KEY),
+    ("market.settleBounty", SETTLE_BOUNTY_KEY),
+];
+
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{keccak256, Address, U256};
@@ -74,6 +212,9 @@ mod tests {
         assert_eq!(VAULT_SCOPE, VAULT_KEY);
         assert_eq!(INSURANCE_SCOPE, INSURANCE_KEY);
         assert_eq!(MAX_ADDRESS_VALUE, (U256::from(1) << 160) - U256::from(1));
+        for (name, key) in MARKET_PARAM_KEYS {
+            assert_eq!(key, keccak256(name), "{name}");
+        }
     }
 
     #[test]

@@ -9,14 +9,21 @@
 //!   generated `abi/IGovernanceParams.sol`.
 //! - [`IInsuranceFund`]: what the market (and the vault, for the pool's tail loss) calls
 //!   on the `InsuranceFund`; checked the same way against `abi/IInsuranceFund.sol`.
-//! - [`IOptionsMarket`]: what the insurance fund needs from the market. The
-//!   `OptionsMarket` contract **must implement** both functions with these exact
+//! - [`IMutualVault`]: what the market calls on the `MutualVault` (payouts, premiums and
+//!   settlement proceeds, the pool's NAV); checked the same way against
+//!   `abi/IMutualVault.sol`.
+//! - [`IOptionsMarket`]: what the insurance fund and the vault need from the market. The
+//!   `OptionsMarket` contract **must implement** every function with these exact
 //!   signatures (its generated interface will be checked against this declaration once
 //!   it exists).
 //! - [`IErc20`]: the token calls (the collateral, USDC-like).
+//! - [`IAggregatorV3`]: Chainlink-style feeds the market reads (spot oracles, the L2
+//!   sequencer-uptime feed).
 //!
 //! - [`calls`]: the same functions, encoded by hand, for contracts near the size limit
 //!   (the insurance fund calls only through them).
+//! - [`flows`]: the market's calls of the vault, the insurance fund and its feeds, encoded
+//!   the same way.
 //!
 //! A declared interface is a struct holding an address; each call takes a call context
 //! (`&self` for views, `&mut self` for writes, on a contract's top-level storage) and
@@ -33,6 +40,7 @@
 extern crate alloc;
 
 pub mod calls;
+pub mod flows;
 pub mod keys;
 
 mod declarations {
@@ -65,14 +73,40 @@ mod declarations {
             function notifyIncome(bytes32 marketId, uint256 amount) external;
             /// The share of `marketId`'s fees that should flow to the fund, 18 decimals.
             function incomeShareWad(bytes32 marketId) external view returns (uint256);
+            /// The assets of every tranche together, in asset units (what covers losses).
+            function fundAssets() external view returns (uint256);
         }
 
-        /// What the `InsuranceFund` needs from the `OptionsMarket`; the market must implement both.
+        /// What the market calls on the `MutualVault` (`abi/IMutualVault.sol`).
+        interface IMutualVault {
+            /// Pays the market at most `amount` of the pool's cash for a flow of `reason` (never more than the cash); returns what was paid.
+            function pullPayout(bytes32 marketId, uint8 reason, uint256 amount) external returns (uint256);
+            /// Books `amount` already transferred to the vault (a premium, the LP fee share, settlement proceeds...) as the pool's cash.
+            function notifyPremium(bytes32 marketId, uint8 reason, uint256 amount) external;
+            /// The pool's NAV: cash plus receivable minus the marked liability, floored at 0.
+            function totalAssets() external view returns (uint256);
+        }
+
+        /// What the `InsuranceFund` and the `MutualVault` need from the `OptionsMarket`; the market must implement every function.
         interface IOptionsMarket {
             /// Seconds from now to the latest expiry among all open options of every market (0 when none is open). Stakers' exit cooldowns are at least this long.
             function longestOpenTenor() external view returns (uint64);
             /// The worst loss of `marketId`'s book over the stress grid, in the collateral asset's units (0 when it has no risk).
             function stressedLoss(bytes32 marketId) external view returns (uint256);
+            /// The pool's book at its latest marks, in the collateral asset's units: `liability`, the mark-to-market value of the options the pool has written net of those it holds (0 when net long); `receivable`, what the market owes the pool (premiums and proceeds not yet transferred, plus the value of a net long book); `markTime`, the time of the marks (seconds).
+            function poolLiability() external view returns (uint256 liability, uint256 receivable, uint64 markTime);
+            /// The collateral the pool must keep against its open positions (the market's stress requirement), in the collateral asset's units, at the marks of `poolLiability`.
+            function requiredCollateral() external view returns (uint256);
+        }
+
+        /// A Chainlink-style price feed (`AggregatorV3Interface`): the market's spot oracles and the L2 sequencer-uptime feed (answer 0: up, 1: down; `startedAt`: when the status last changed).
+        interface IAggregatorV3 {
+            /// The answer's decimals.
+            function decimals() external view returns (uint8);
+            /// The latest round: `(roundId, answer, startedAt, updatedAt, answeredInRound)`.
+            function latestRoundData() external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
+            /// Round `roundId`, as `latestRoundData`; reverts (or answers `updatedAt == 0`) for a round that does not exist.
+            function getRoundData(uint80 roundId) external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
         }
 
         /// The ERC-20 calls Mutual makes of its collateral asset.
@@ -85,4 +119,6 @@ mod declarations {
     }
 }
 
-pub use declarations::{IErc20, IGovernanceParams, IInsuranceFund, IOptionsMarket};
+pub use declarations::{
+    IAggregatorV3, IErc20, IGovernanceParams, IInsuranceFund, IMutualVault, IOptionsMarket,
+};

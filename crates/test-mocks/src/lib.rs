@@ -3,9 +3,11 @@
 //!
 //! - [`MockErc20`]: a USDC-like token (6 decimals) on OpenZeppelin's `Erc20`, with an open
 //!   `mint` and a switch that makes `transfer`/`transferFrom` return `false`.
-//! - [`MockMarket`]: what the insurance fund sees of the `OptionsMarket`: a settable
-//!   `longestOpenTenor` (or a reverting one) and `stressedLoss`, and calls into the fund as
-//!   the market would (`cover`, `notifyIncome`, paying income first).
+//! - [`MockMarket`]: what the insurance fund and the vault see of the `OptionsMarket`: a
+//!   settable `longestOpenTenor` (or a reverting one) and `stressedLoss`; settable
+//!   `poolLiability` and `requiredCollateral` (each can revert; the mark time follows the
+//!   clock seam); and calls into the fund and the vault as the market would (`cover`,
+//!   `notifyIncome`, `pullPayout`, `notifyPremium`, paying first).
 //! - [`MockGovernance`]: a settable key-value store with the reads of `GovernanceParams`
 //!   (`get`, `getMany` and `isPaused`, with unknown keys reverting), for a contract's own
 //!   unit tests; cross-contract tests use the real `GovernanceParams`.
@@ -20,13 +22,17 @@
 
 extern crate alloc;
 
+mod aggregator;
 mod erc20;
 mod governance;
 mod market;
+mod pool;
 
+pub use aggregator::MockAggregator;
 pub use erc20::{MockErc20, DECIMALS};
 pub use governance::{MockGovernance, MockGovernanceUnknownKey};
 pub use market::MockMarket;
+pub use pool::{MockInsuranceFund, MockPoolVault};
 
 #[cfg(test)]
 mod tests;

@@ -65,3 +65,30 @@ fn the_market_answers_what_it_is_set_to(market: Contract<MockMarket>, alice: Add
     assert_eq!(market.sender(alice).stressed_loss(id), U256::from(5));
     assert_eq!(market.sender(alice).stressed_loss(B256::ZERO), U256::ZERO);
 }
+
+#[motsu::test]
+fn the_market_marks_the_pool_as_set(market: Contract<MockMarket>, alice: Address) {
+    /// motsu 0.10's constant block timestamp.
+    const T0: u64 = 1_735_689_600;
+    mutual_contract_kit::clock::reset();
+    assert_eq!(market.sender(alice).pool_liability(), Ok((U256::ZERO, U256::ZERO, T0)));
+    assert_eq!(market.sender(alice).required_collateral(), Ok(U256::ZERO));
+    market.sender(alice).set_pool_liability(U256::from(7), U256::from(3));
+    market.sender(alice).set_required_collateral(U256::from(11));
+    // The mark time follows the clock, less the set age.
+    market.sender(alice).set_mark_age(60);
+    mutual_contract_kit::clock::warp(1_000);
+    assert_eq!(
+        market.sender(alice).pool_liability(),
+        Ok((U256::from(7), U256::from(3), T0 + 1_000 - 60))
+    );
+    market.sender(alice).set_mark_time(5);
+    assert_eq!(market.sender(alice).pool_liability(), Ok((U256::from(7), U256::from(3), 5)));
+    assert_eq!(market.sender(alice).required_collateral(), Ok(U256::from(11)));
+    market.sender(alice).set_liability_reverts(true);
+    assert_eq!(market.sender(alice).pool_liability(), Err(Vec::new()));
+    assert_eq!(market.sender(alice).required_collateral(), Ok(U256::from(11)));
+    market.sender(alice).set_required_reverts(true);
+    assert_eq!(market.sender(alice).required_collateral(), Err(Vec::new()));
+    mutual_contract_kit::clock::reset();
+}
