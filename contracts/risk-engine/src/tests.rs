@@ -1,0 +1,222 @@
+//! Unit tests of `RiskEngine` (motsu): each call against the pure crate called directly
+//! with the same inputs, the way a caller's expectation is written out; every refusal
+//! with its exact error.
+
+use alloy_primitives::{uint, Address, I256, U256};
+use alloy_sol_types::SolError;
+use motsu::prelude::*;
+use mutual_risk::{
+    black_scholes::{prices, years_wad_from_seconds_down, Inputs},
+    margin::{requirement_asset_up, MarginParams},
+    stress::{worst_loss, Grid, Position},
+    trade::{fees_asset_up, premium_asset_down, premium_asset_up, FeeSchedule},
+};
+
+use super::*;
+
+/// 1e18.
+const W: u128 = 1_000_000_000_000_000_000;
+/// 1e18 as `U256`.
+const WAD: U256 = uint!(1_000_000_000_000_000_000_U256);
+
+/// A caller.
+fn caller() -> Address {
+    Address::repeat_byte(0xca)
+}
+
+/// `x` WAD.
+fn wad(x: u64) -> U256 {
+    WAD * U256::from(x)
+}
+
+/// A curve: base 80%, skew 1.1, impact 0.001, bounds [10%, 300%].
+fn curve() -> Vec<U256> {
+    [8 * W / 10, 11 * W / 10, W / 1000, W / 10, 3 * W].map(U256::from).to_vec()
+}
+
+/// A fee schedule: spread 3 bp of notional capped at 12.5% of the premium, 1% utilization.
+fn schedule() -> Vec<U256> {
+    [3 * W / 10_000, W / 8, W / 100].map(U256::from).to_vec()
+}
+
+/// The grid of the examples: spot x0.5, x1, x1.5 with volatility x1, x1.5.
+fn grid() -> (Vec<U256>, Vec<U256>) {
+    (vec![WAD / U256::from(2), WAD, wad(3) / U256::from(2)], vec![WAD, wad(3) / U256::from(2)])
+}
+
+/// Ten calls at 2100 written, 30 days, 80%.
+fn written() -> (Position, Vec<I256>) {
+    let line = Position {
+        strike_wad: 2100 * W,
+        t_years_wad: 30 * W / 365,
+        vol_wad: 8 * W / 10,
+        call_amount_wad: -10 * 1_000_000_000_000_000_000_i128,
+        put_amount_wad: 0,
+    };
+    let words = [
+        I256::try_from(line.strike_wad).expect("strike"),
+        I256::try_from(line.t_years_wad).expect("time"),
+        I256::try_from(line.vol_wad).expect("vol"),
+        I256::try_from(line.call_amount_wad).expect("calls"),
+        I256::ZERO,
+    ];
+    (line, words.to_vec())
+}
+
+#[test]
+fn revert_data_is_the_abi_encoding_of_each_error() {
+    let cases = [
+        (
+            Error::InvalidLength(EngineInvalidLength { expected: U256::from(5), got: U256::MAX }),
+            EngineInvalidLength { expected: U256::from(5), got: U256::MAX }.abi_encode(),
+        ),
+        (
+            Error::ValueOutOfRange(EngineValueOutOfRange { value: U256::MAX }),
+            EngineValueOutOfRange { value: U256::MAX }.abi_encode(),
+        ),
+        (Error::Math(EngineMathError { code: 11 }), EngineMathError { code: 11 }.abi_encode()),
+    ];
+    for (error, sol) in cases {
+        assert_eq!(Vec::<u8>::from(error), sol);
+    }
+}
+
+#[motsu::test]
+fn a_trade_is_priced_as_the_pure_crate_prices_it(engine: Contract<RiskEngine>) {
+    let seconds = 30 * 86_400;
+    for (is_call, is_buy) in [(true, true), (true, false), (false, true), (false, false)] {
+        let (premium, fees, vol, after) = engine
+            .sender(caller())
+            .trade_price(
+                wad(2000),
+                wad(2100),
+                seconds,
+                WAD / U256::from(20),
+                is_call,
+                is_buy,
+                wad(10),
+                curve(),
+                schedule(),
+                6,
+            )
+            .expect("trade_price");
+        // Ten units move the base IV by 0.01 (up on a buy, down on a sale); times the skew.
+        let base = if is_buy { 81 * W / 100 } else { 79 * W / 100 };
+        assert_eq!(after, U256::from(base));
+        let vol_wad = if is_buy { (base * 11).div_ceil(10) } else { base * 11 / 10 };
+        assert_eq!(vol, U256::from(vol_wad));
+        let p = prices(&Inputs {
+            spot_wad: 2000 * W,
+            strike_wad: 2100 * W,
+            t_years_wad: years_wad_from_seconds_down(seconds),
+            vol_wad,
+            rate_wad: W / 20,
+        })
+        .expect("prices");
+        let price = if is_call { p.call_wad } else { p.put_wad };
+        let want = if is_buy {
+            premium_asset_up(price, 10 * W, 6)
+        } else {
+            premium_asset_down(price, 10 * W, 6)
+        };
+        assert_eq!(premium, want.expect("premium"));
+        let s = FeeSchedule {
+            spread_rate_wad: 3 * W / 10_000,
+            spread_cap_of_premium_wad: W / 8,
+            utilization_rate_wad: W / 100,
+        };
+        assert_eq!(fees, fees_asset_up(2000 * W, 10 * W, premium, &s, 6).expect("fees").total);
+    }
+}
+
+#[motsu::test]
+fn book_risk_and_margin_are_the_pure_crates(engine: Contract<RiskEngine>) {
+    let (line, words) = written();
+    let (spots, vols) = grid();
+    let (liability, stressed) = engine
+        .sender(caller())
+        .book_risk(wad(2000), U256::ZERO, 6, spots.clone(), vols.clone(), words.clone())
+        .expect("book_risk");
+    let grid = Grid { spot_factors_wad: &[W / 2, W, 3 * W / 2], vol_factors_wad: &[W, 3 * W / 2] };
+    let worst = worst_loss(2000 * W, 0, &[line], &grid).expect("worst");
+    // The stressed loss in USDC, rounded up: ceil(worst / 1e12).
+    assert_eq!(stressed, U256::from(worst.worst_loss_wad.div_ceil(1_000_000_000_000)));
+    assert!(liability > U256::ZERO && liability < stressed);
+    let params =
+        MarginParams { initial_multiplier_wad: 12 * W / 10, maintenance_fraction_wad: W / 2 };
+    let want = requirement_asset_up(2000 * W, 0, &[line], &grid, &params, 6).expect("requirement");
+    assert_eq!(
+        engine.sender(caller()).margin_requirement(
+            wad(2000),
+            U256::ZERO,
+            6,
+            spots.clone(),
+            vols.clone(),
+            words,
+            U256::from(12 * W / 10),
+            WAD / U256::from(2)
+        ),
+        Ok((want.liability, want.initial, want.maintenance))
+    );
+    // An empty book has no risk.
+    assert_eq!(
+        engine.sender(caller()).book_risk(wad(2000), U256::ZERO, 6, spots, vols, vec![]),
+        Ok((U256::ZERO, U256::ZERO))
+    );
+}
+
+#[motsu::test]
+fn bad_inputs_are_refused_with_their_values(engine: Contract<RiskEngine>) {
+    let e = || engine.sender(caller());
+    let (spots, vols) = grid();
+    let (_, words) = written();
+    let length = |expected: u64, got: u64| {
+        Error::InvalidLength(EngineInvalidLength {
+            expected: U256::from(expected),
+            got: U256::from(got),
+        })
+    };
+    let price = |curve: Vec<U256>, fees: Vec<U256>, seconds: u64, decimals: u8| {
+        e().trade_price(
+            wad(2000),
+            wad(2100),
+            seconds,
+            U256::ZERO,
+            true,
+            true,
+            wad(1),
+            curve,
+            fees,
+            decimals,
+        )
+    };
+    assert_eq!(price(curve()[..4].to_vec(), schedule(), 60, 6), Err(length(5, 4)));
+    assert_eq!(price(curve(), vec![], 60, 6), Err(length(3, 0)));
+    assert_eq!(
+        e().book_risk(wad(2000), U256::ZERO, 6, spots.clone(), vols.clone(), words[..3].to_vec()),
+        Err(length(5, 3))
+    );
+    // Out of 128 bits, and a negative strike.
+    let big = U256::from(u128::MAX) + U256::from(1);
+    assert_eq!(
+        e().trade_price(big, wad(1), 60, U256::ZERO, true, true, wad(1), curve(), schedule(), 6),
+        Err(Error::ValueOutOfRange(EngineValueOutOfRange { value: big }))
+    );
+    let mut negative = words.clone();
+    negative[0] = I256::MINUS_ONE;
+    assert_eq!(
+        e().book_risk(wad(2000), U256::ZERO, 6, spots.clone(), vols.clone(), negative),
+        Err(Error::ValueOutOfRange(EngineValueOutOfRange { value: U256::MAX }))
+    );
+    // The pure crate's refusals: no time left (5), 19 decimals (11), an empty grid (9),
+    // bounds the wrong way round (10).
+    assert_eq!(price(curve(), schedule(), 0, 6), Err(Error::Math(EngineMathError { code: 5 })));
+    assert_eq!(price(curve(), schedule(), 60, 19), Err(Error::Math(EngineMathError { code: 11 })));
+    assert_eq!(
+        e().book_risk(wad(2000), U256::ZERO, 6, vec![], vols, words),
+        Err(Error::Math(EngineMathError { code: 9 }))
+    );
+    let mut swapped = curve();
+    swapped.swap(3, 4);
+    assert_eq!(price(swapped, schedule(), 60, 6), Err(Error::Math(EngineMathError { code: 10 })));
+}
