@@ -4,7 +4,9 @@
 #   - every package under contracts/ is built for wasm32 and checked in contract mode
 #     (no floats/SIMD/reference types/multi-value..., user_entrypoint and memory exported,
 #     vm_hooks-only imports, brotli-11 size <= 24576 bytes); so are the bench programs
-#     (crates/bs-bench: mutual-bs-bench, deployed by scripts/gas-report.sh in the localnet);
+#     (crates/bs-bench: mutual-bs-bench, deployed by scripts/gas-report.sh in the localnet) and
+#     the test token (crates/erc20-program: mutual-erc20-program, a USDC-like ERC-20 the
+#     end-to-end tests and the gas report deploy beside the contracts);
 #   - mutual-risk-probe (which exports every public function of mutual-risk) is built the
 #     same way and checked in library mode: the float and feature scan of the whole pure
 #     crate, without the entrypoint, import and size rules.
@@ -83,7 +85,7 @@ while IFS= read -r manifest; do
     [ -n "$name" ] || continue # a virtual manifest
     manifest_of[$name]="$ROOT/$manifest"
     case "$manifest" in
-        contracts/* | crates/bs-bench/*)
+        contracts/* | crates/bs-bench/* | crates/erc20-program/*)
             contracts+=("$name")
             grep -qF "\"manifest_path\":\"$ROOT/$manifest\"" <<<"$members" || non_members+=("$name")
             ;;
@@ -133,18 +135,25 @@ cargo build --release --locked --quiet -p mutual-wasm-check
 checker="$ROOT/target/release/wasm-check"
 say "checker built in $((SECONDS - t0)) s"
 
-pkg_args=()
-for p in "${packages[@]}"; do pkg_args+=(-p "$p"); done
 say "building for $WASM_TARGET: ${packages[*]}"
 t0=$SECONDS
-# RUSTFLAGS in the environment would replace the target rustflags below: drop it.
-env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
-    RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
-    cargo +web196 build --release --lib --locked --target "$WASM_TARGET" \
-    -Zbuild-std=std,panic_abort \
-    --config "target.$WASM_TARGET.rustflags=$RUSTFLAGS_TOML" \
-    --message-format=json-render-diagnostics \
-    "${pkg_args[@]}" >"$work/build.json"
+# One cargo invocation per package: cargo unifies the features of every package built in
+# one invocation, so building a contract beside another would change its wasm (the
+# vault's openzeppelin-stylus turns on alloy-primitives' `tiny-keccak`, which replaces the
+# `native_keccak256` hostio by a software keccak in every program of the same build).
+# Built alone, each artifact is the same whatever else is built, and the end-to-end tests
+# (which build the programs they deploy) run the exact wasm this script deploys.
+: >"$work/build.json"
+for p in "${packages[@]}"; do
+    # RUSTFLAGS in the environment would replace the target rustflags below: drop it.
+    env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \
+        RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+        cargo +web196 build --release --lib --locked --target "$WASM_TARGET" \
+        -Zbuild-std=std,panic_abort \
+        --config "target.$WASM_TARGET.rustflags=$RUSTFLAGS_TOML" \
+        --message-format=json-render-diagnostics \
+        -p "$p" >>"$work/build.json"
+done
 say "wasm build finished in $((SECONDS - t0)) s"
 
 # ---- round trip and check ----------------------------------------------------------

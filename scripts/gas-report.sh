@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Prints the gas and ink of the Black-Scholes bench program, run as deployed.
+# Prints the gas and ink of the Black-Scholes bench program and of Mutual's user
+# operations, run as deployed.
 #
-#   1. scripts/build-wasm.sh builds mutual-bs-bench in contract mode (every Stylus rule and
-#      the 24,576-byte limit) into target/stylus/mutual-bs-bench.wasm: the artifact measured;
-#   2. the same crate is built again with its function names kept (release profile with
-#      strip off, same flags, its own target dir target/wasm-profile) into
+#   1. scripts/build-wasm.sh builds the programs the report deploys in contract mode (every
+#      Stylus rule and the 24,576-byte limit) into target/stylus/: the bench
+#      (mutual-bs-bench) and the protocol's packages (the `*_PACKAGE` constants of
+#      crates/localnet/src/protocol.rs: the test token and the contracts): the artifacts
+#      measured;
+#   2. the bench is built again with its function names kept (release profile with strip
+#      off, same flags, its own target dir target/wasm-profile) into
 #      target/stylus-profile/mutual-bs-bench.wasm, for the per-function ink profile; the
 #      report checks that its code section is byte-identical to the measured artifact's;
-#   3. `cargo run --release -p mutual-localnet --bin gas-report` deploys the artifact in
-#      the localnet (Nitro's ink pricing) and prints the table: noop, prices and greeks on
-#      representative inputs, greeks - noop, the hostios, and the top functions by ink.
+#   3. `cargo run --release -p mutual-localnet --bin gas-report` deploys the artifacts in
+#      the localnet (Nitro's ink pricing) and prints: the bench (noop, prices and greeks on
+#      representative inputs, greeks - noop, the hostios, the top functions by ink); then
+#      each program's size against the limit and entry cost, and the gas and ink of every
+#      user operation of GovernanceParams, InsuranceFund and MutualVault, uncached and
+#      cached (crates/localnet/src/bin/gas-report/protocol.rs).
 #
-# Usage: scripts/gas-report.sh [--no-build] [--no-profile] [--top N]
+# Usage: scripts/gas-report.sh [--no-build] [--no-profile] [--no-protocol] [--top N]
 #   --no-build     use the artifacts already in target/ (fails if they are missing)
 #   --no-profile   skip the named build and the per-function profile
+#   --no-protocol  the bench only (builds and deploys only mutual-bs-bench)
 #   --top N        functions to list in the profile (default 25)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,11 +39,13 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
 build=1
 profile=1
+protocol=1
 top=25
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) build=0 ;;
         --no-profile) profile=0 ;;
+        --no-protocol) protocol=0 ;;
         --top)
             [ $# -ge 2 ] || die "--top needs a number"
             top=$2
@@ -48,7 +58,17 @@ while [ $# -gt 0 ]; do
 done
 
 if [ $build -eq 1 ]; then
-    bash scripts/build-wasm.sh --package "$PACKAGE"
+    build_args=(--package "$PACKAGE")
+    if [ $protocol -eq 1 ]; then
+        # The packages the protocol section deploys, read from the runner so the two
+        # cannot drift.
+        protocol_packages=$(sed -n 's/^pub const [A-Z0-9_]*_PACKAGE: &str = "\(.*\)";$/\1/p' \
+            crates/localnet/src/protocol.rs)
+        [ -n "$protocol_packages" ] \
+            || die "could not read the *_PACKAGE constants of crates/localnet/src/protocol.rs"
+        for p in $protocol_packages; do build_args+=(--package "$p"); done
+    fi
+    bash scripts/build-wasm.sh "${build_args[@]}"
     if [ $profile -eq 1 ]; then
         for tool in wasm2wat wat2wasm; do
             command -v "$tool" >/dev/null || die "$tool not found: run scripts/setup.sh"
@@ -78,6 +98,11 @@ fi
 
 [ -f "$ARTIFACT" ] || die "$ARTIFACT is missing: run without --no-build"
 args=(--wasm "$ARTIFACT" --top "$top")
+if [ $protocol -eq 1 ]; then
+    args+=(--artifacts target/stylus)
+else
+    args+=(--no-protocol)
+fi
 if [ $profile -eq 1 ]; then
     [ -f "$PROFILE_ARTIFACT" ] || die "$PROFILE_ARTIFACT is missing: run without --no-build"
     args+=(--profile-wasm "$PROFILE_ARTIFACT")

@@ -13,7 +13,7 @@ use crate::pricing::{
 };
 use crate::program::{Program, STYLUS_PREFIX};
 use crate::state::World;
-use crate::{FunctionProfile, HostioStat, NativeCall, ProgramProfile};
+use crate::{FrameInfo, FunctionProfile, HostioStat, NativeCall, ProgramProfile};
 
 /// The interpreter and the host functions every program is linked against.
 pub(crate) struct Runtime {
@@ -48,6 +48,17 @@ pub(crate) enum CallKind {
     Delegate,
     /// `STATICCALL`: read-only from here down.
     Static,
+}
+
+impl CallKind {
+    /// The kind's name in [`FrameInfo::kind`].
+    fn name(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Delegate => "delegatecall",
+            Self::Static => "staticcall",
+        }
+    }
 }
 
 /// A call to run.
@@ -224,7 +235,29 @@ fn run_code(world: &mut World, msg: &Message) -> Outcome {
             stats: None,
         };
     };
-    run_program(world, msg, &program, code_hash)
+    // The frame's record, in call order: filled in when it ends.
+    let index = world.frames.len();
+    world.frames.push(FrameInfo {
+        depth: world.depth.saturating_sub(1),
+        kind: msg.kind.name(),
+        address: msg.address,
+        code_address: msg.code_address,
+        caller: msg.caller,
+        gas: msg.gas,
+        ..FrameInfo::default()
+    });
+    let outcome = run_program(world, msg, &program, code_hash);
+    if let Some(record) = world.frames.get_mut(index) {
+        let stats = outcome.stats.clone().unwrap_or_default();
+        let ink_used = stats.ink_start.saturating_sub(stats.ink_end);
+        record.success = outcome.status == Status::Success;
+        record.gas_used = msg.gas - outcome.gas_left;
+        record.entry_gas = stats.entry_gas;
+        record.ink_used = ink_used;
+        record.compute_ink = ink_used.saturating_sub(stats.host_ink);
+        record.hostio_ink = stats.host_ink;
+    }
+    outcome
 }
 
 /// Nitro's `CallProgram`: the entry cost (memory model, then the cached or uncached init

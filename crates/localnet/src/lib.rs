@@ -61,6 +61,11 @@
 //!   timestamp can be moved ([`Localnet::roll`], [`Localnet::warp`]); snapshots
 //!   ([`Localnet::snapshot`], [`Localnet::revert_to`]); addresses can be given a Rust
 //!   stand-in ([`Localnet::register_native`]) for contracts that are not Stylus programs.
+//!   [`CallResult::frames`] lists every program frame a transaction ran, and
+//!   [`Localnet::dump`] the whole state, so a test can check that a revert changed nothing.
+//! - **Mutual** ([`protocol`]): the protocol's artifacts, governance parameter set and
+//!   constructors, deployed in one call, and a stand-in for the market's views; the
+//!   end-to-end tests (`test/tests/e2e/`) and the gas report use it.
 //!
 //! Every price comes from Nitro's public source and is quoted with its file in
 //! [`pricing`]. Nitro's code is not reused (it is BSL-licensed); this crate is an
@@ -122,6 +127,7 @@ mod host;
 pub mod instrument;
 pub mod pricing;
 mod program;
+pub mod protocol;
 mod state;
 
 use std::collections::BTreeMap;
@@ -243,6 +249,36 @@ impl ProgramProfile {
     }
 }
 
+/// One program frame of a transaction (the top call and every nested call that ran a
+/// program), from [`CallResult::frames`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Call depth: 0 for the transaction's own call.
+    pub depth: usize,
+    /// `"call"`, `"staticcall"` or `"delegatecall"`.
+    pub kind: &'static str,
+    /// The account whose storage the frame acts on.
+    pub address: Address,
+    /// The account whose code ran.
+    pub code_address: Address,
+    /// `msg_sender` of the frame.
+    pub caller: Address,
+    /// Whether it returned (else it reverted or failed; its changes were undone).
+    pub success: bool,
+    /// Gas given to the frame.
+    pub gas: u64,
+    /// Gas it consumed: its entry cost, its own ink and everything its nested calls used.
+    pub gas_used: u64,
+    /// Its entry cost (memory and init).
+    pub entry_gas: u64,
+    /// Ink the program consumed (its hostio ink includes the gas its nested calls used).
+    pub ink_used: u64,
+    /// Of which the ink of its own wasm operators (nested frames excluded).
+    pub compute_ink: u64,
+    /// Of which the ink its hostios charged.
+    pub hostio_ink: u64,
+}
+
 /// The result of a transaction or static call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallResult {
@@ -276,6 +312,8 @@ pub struct CallResult {
     pub console: Vec<String>,
     /// Ink profiles of the profiled programs that ran, in order of completion.
     pub profiles: Vec<ProgramProfile>,
+    /// Every program frame that ran, in call order (reverted ones included).
+    pub frames: Vec<FrameInfo>,
 }
 
 impl CallResult {
@@ -374,6 +412,80 @@ impl std::error::Error for DeployError {}
 /// Every rule the program breaks.
 pub fn activate(wasm: &[u8], options: ActivateOptions) -> Result<ActivationInfo, ActivationError> {
     program::activate(wasm, options).map(|a| a.info)
+}
+
+/// The state of one account, from [`Localnet::account_state`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountState {
+    /// Balance in wei.
+    pub balance: U256,
+    /// Nonce.
+    pub nonce: u64,
+    /// Code hash (`keccak256("")` without code).
+    pub code_hash: B256,
+    /// Non-zero storage slots.
+    pub storage: BTreeMap<B256, B256>,
+}
+
+/// The whole world state, from [`Localnet::dump`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateDump {
+    /// Every account that exists.
+    pub accounts: BTreeMap<Address, AccountState>,
+    /// How many logs were emitted so far.
+    pub logs: usize,
+}
+
+impl StateDump {
+    /// What differs from `other`, one line per difference (empty when equal), nonces of
+    /// the accounts in `ignore_nonces` aside (a transaction bumps its sender's nonce even
+    /// when it reverts).
+    #[must_use]
+    pub fn diff(&self, other: &Self, ignore_nonces: &[Address]) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.logs != other.logs {
+            out.push(format!("logs: {} -> {}", self.logs, other.logs));
+        }
+        let addresses: std::collections::BTreeSet<&Address> =
+            self.accounts.keys().chain(other.accounts.keys()).collect();
+        for address in addresses {
+            let (a, b) = match (self.accounts.get(address), other.accounts.get(address)) {
+                (Some(a), Some(b)) => (a, b),
+                (Some(_), None) => {
+                    out.push(format!("{address}: removed"));
+                    continue;
+                }
+                (None, Some(_)) => {
+                    out.push(format!("{address}: created"));
+                    continue;
+                }
+                (None, None) => continue,
+            };
+            if a.balance != b.balance {
+                out.push(format!("{address}: balance {} -> {}", a.balance, b.balance));
+            }
+            if a.nonce != b.nonce && !ignore_nonces.contains(address) {
+                out.push(format!("{address}: nonce {} -> {}", a.nonce, b.nonce));
+            }
+            if a.code_hash != b.code_hash {
+                out.push(format!("{address}: code {} -> {}", a.code_hash, b.code_hash));
+            }
+            let keys: std::collections::BTreeSet<&B256> =
+                a.storage.keys().chain(b.storage.keys()).collect();
+            for key in keys {
+                let (x, y) = (a.storage.get(key), b.storage.get(key));
+                if x != y {
+                    let zero = B256::ZERO;
+                    out.push(format!(
+                        "{address}: slot {key} {} -> {}",
+                        x.unwrap_or(&zero),
+                        y.unwrap_or(&zero)
+                    ));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A snapshot of the whole state, from [`Localnet::snapshot`].
@@ -507,6 +619,45 @@ impl Localnet {
     #[must_use]
     pub fn logs(&self) -> &[Log] {
         &self.world.logs
+    }
+
+    /// Every non-zero storage slot of `address`, by key.
+    #[must_use]
+    pub fn storage_slots(&self, address: Address) -> BTreeMap<B256, B256> {
+        self.world.storage_of(address)
+    }
+
+    /// Every account that exists, in address order.
+    #[must_use]
+    pub fn accounts(&self) -> Vec<Address> {
+        self.world.addresses()
+    }
+
+    /// The whole state of `address`: balance, nonce, code hash and non-zero storage.
+    #[must_use]
+    pub fn account_state(&self, address: Address) -> AccountState {
+        AccountState {
+            balance: self.world.balance(address),
+            nonce: self.world.nonce(address),
+            code_hash: self.world.code_hash(address),
+            storage: self.world.storage_of(address),
+        }
+    }
+
+    /// The whole world state: every account's [`AccountState`] and the number of logs.
+    /// Two dumps compare equal when no state changed ([`StateDump::diff`] says where they
+    /// differ).
+    #[must_use]
+    pub fn dump(&self) -> StateDump {
+        StateDump {
+            accounts: self
+                .world
+                .addresses()
+                .into_iter()
+                .map(|address| (address, self.account_state(address)))
+                .collect(),
+            logs: self.world.logs.len(),
+        }
     }
 
     /// Serves calls to `address` with `handler` (a stand-in for a contract that is not a
@@ -720,6 +871,7 @@ impl Localnet {
         let console = std::mem::take(&mut self.world.console);
         let profiles =
             std::mem::take(&mut self.world.profiles).into_iter().map(|(_, p)| p).collect();
+        let frames = std::mem::take(&mut self.world.frames);
         self.world.end_tx();
         let stats = outcome.stats.unwrap_or_default();
         let ink_used = stats.ink_start.saturating_sub(stats.ink_end);
@@ -749,6 +901,7 @@ impl Localnet {
             error,
             console,
             profiles,
+            frames,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The world state: accounts, storage, logs, access lists and refunds, all journaled so a
 //! failed call frame undoes exactly what it did.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -9,7 +9,7 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use crate::exec::Runtime;
 use crate::pricing::BLOCK_CACHE_SIZE;
 use crate::program::Program;
-use crate::{Log, NativeHandler, ProgramProfile};
+use crate::{FrameInfo, Log, NativeHandler, ProgramProfile};
 
 /// `keccak256("")`: the code hash of an account without code.
 pub(crate) const KECCAK_EMPTY: B256 =
@@ -126,6 +126,8 @@ pub(crate) struct World {
     pub(crate) echo_console: bool,
     /// Profiles of the current transaction, by code hash.
     pub(crate) profiles: Vec<(B256, ProgramProfile)>,
+    /// The program frames of the current transaction, in call order.
+    pub(crate) frames: Vec<FrameInfo>,
     /// The interpreter and its host functions.
     pub(crate) runtime: Rc<Runtime>,
 }
@@ -157,6 +159,7 @@ impl World {
             console: Vec::new(),
             echo_console: false,
             profiles: Vec::new(),
+            frames: Vec::new(),
             runtime,
         }
     }
@@ -183,6 +186,7 @@ impl World {
         self.depth = 0;
         self.console.clear();
         self.profiles.clear();
+        self.frames.clear();
         self.origin = origin;
         self.warm_addresses.insert(origin);
         if let Some(to) = to {
@@ -247,6 +251,22 @@ impl World {
     }
 
     // ---- accounts --------------------------------------------------------------------
+
+    /// Every account that exists, in address order.
+    pub(crate) fn addresses(&self) -> Vec<Address> {
+        let mut addresses: Vec<Address> = self.accounts.keys().copied().collect();
+        addresses.sort_unstable();
+        addresses
+    }
+
+    /// Every non-zero storage slot of `address`, by key.
+    pub(crate) fn storage_of(&self, address: Address) -> BTreeMap<B256, B256> {
+        self.storage
+            .iter()
+            .filter(|((a, _), v)| *a == address && !v.is_zero())
+            .map(|((_, k), v)| (*k, *v))
+            .collect()
+    }
 
     /// Whether `address` exists.
     pub(crate) fn exists(&self, address: Address) -> bool {

@@ -446,6 +446,62 @@ fn a_revert_after_a_nested_call_undoes_everything() {
 }
 
 #[test]
+fn frames_are_recorded_in_call_order_with_their_own_ink() {
+    let mut net = net();
+    let p1 = deploy_wat(&mut net, TEST_PROGRAM).address;
+    let p2 = deploy_wat(&mut net, TEST_PROGRAM).address;
+    // p1 stores and calls p2, which stores, logs and reverts.
+    let inner = op(5, &[word(2).as_slice(), word(22).as_slice()]);
+    let outer = op(4, &[word(1).as_slice(), word(11).as_slice(), p2.as_slice(), &inner]);
+    let r = net.call(alice(), p1, &outer, U256::ZERO);
+    assert!(r.success, "{r:?}");
+    assert_eq!(r.frames.len(), 2);
+    let (top, nested) = (&r.frames[0], &r.frames[1]);
+    assert_eq!((top.depth, top.kind, top.address, top.caller), (0, "call", p1, alice()));
+    assert_eq!((nested.depth, nested.kind, nested.address, nested.caller), (1, "call", p2, p1));
+    assert!(top.success && !nested.success, "the nested frame reverted");
+    // The top frame is the transaction's: the same figures as the result.
+    assert_eq!(top.gas_used, r.execution_gas);
+    assert_eq!((top.entry_gas, top.ink_used), (r.entry_gas, r.ink_used));
+    assert_eq!((top.compute_ink, top.hostio_ink), (r.compute_ink, r.hostio_ink));
+    // The nested frame's gas is inside the top frame's, bought through `call_contract`.
+    assert!(nested.gas_used > nested.entry_gas);
+    assert!(top.gas_used > nested.gas_used);
+    assert_eq!(nested.compute_ink + nested.hostio_ink, nested.ink_used);
+    let (_, call_ink) = hostio(&r, "call_contract");
+    assert!(call_ink >= nested.gas_used * 10_000);
+    // A transaction to an account without code runs no program.
+    let r = net.call(alice(), Address::repeat_byte(0x77), &[], U256::ZERO);
+    assert!(r.success && r.frames.is_empty());
+}
+
+#[test]
+fn dumps_compare_whole_states() {
+    let mut net = net();
+    let p = deploy_wat(&mut net, TEST_PROGRAM).address;
+    let before = net.dump();
+    assert_eq!(before.accounts[&p].code_hash, alloy_primitives::keccak256(net.code(p)));
+    // A reverted transaction changes nothing but its sender's nonce.
+    let r =
+        net.call(alice(), p, &op(5, &[word(2).as_slice(), word(22).as_slice()]), U256::from(7u64));
+    assert!(!r.success);
+    let after = net.dump();
+    assert!(before.diff(&after, &[alice()]).is_empty());
+    assert_eq!(before.diff(&after, &[]), vec![format!("{}: nonce 1 -> 2", alice())]);
+    // A store, a log and a value transfer all show.
+    let r =
+        net.call(alice(), p, &op(2, &[word(1).as_slice(), word(5).as_slice()]), U256::from(3u64));
+    assert!(r.success);
+    net.call(alice(), p, &op(3, &[word(1).as_slice(), word(2).as_slice()]), U256::ZERO);
+    let changed = after.diff(&net.dump(), &[alice()]);
+    assert_eq!(changed.len(), 4, "{changed:#?}");
+    assert_eq!(changed[0], "logs: 0 -> 1");
+    assert_eq!(net.storage_slots(p), [(word(1), word(5))].into_iter().collect());
+    assert_eq!(net.account_state(p).storage, net.storage_slots(p));
+    assert!(net.accounts().contains(&p) && net.accounts().contains(&alice()));
+}
+
+#[test]
 fn reentrancy_is_refused_unless_allowed() {
     let mut net = net();
     let p1 = deploy_wat(&mut net, TEST_PROGRAM).address;
@@ -603,4 +659,86 @@ fn garbage_is_refused_without_panicking() {
     let options = DeployOptions { constructor: Some(Vec::new()), ..DeployOptions::default() };
     net.deploy_with(alice(), &wasm, &options).unwrap();
     assert_eq!(net.nonce(alice()), before + 1);
+}
+
+#[test]
+fn the_market_stand_in_answers_its_views_and_reverts_otherwise() {
+    use crate::protocol::{IMarketViews as M, MarketStandIn, MarketViews};
+    use alloy_sol_types::SolCall;
+    let mut net = net();
+    let market = Address::repeat_byte(0x3a);
+    let views = MarketViews {
+        liability: U256::from(300u64),
+        receivable: U256::from(50u64),
+        mark_time: 1_234,
+        required: U256::from(600u64),
+        longest_open_tenor: 86_400,
+        broken: false,
+    };
+    let book = MarketStandIn::install(&mut net, market, views);
+    let r = net.static_call_sol(alice(), market, &M::poolLiabilityCall {}).unwrap();
+    assert_eq!((r.liability, r.receivable, r.markTime), (views.liability, views.receivable, 1_234));
+    let r = net.static_call_sol(alice(), market, &M::requiredCollateralCall {}).unwrap();
+    assert_eq!(r._0, views.required);
+    let r = net.static_call_sol(alice(), market, &M::longestOpenTenorCall {}).unwrap();
+    assert_eq!(r._0, 86_400);
+    // The answers move with the market; a broken market, an unknown selector, extra
+    // calldata and value all revert without data.
+    book.update(|v| v.mark_time = 99);
+    assert_eq!(book.views().mark_time, 99);
+    let r = net.static_call_sol(alice(), market, &M::poolLiabilityCall {}).unwrap();
+    assert_eq!(r.markTime, 99);
+    let mut long = M::requiredCollateralCall {}.abi_encode();
+    long.push(0);
+    for (data, value) in [
+        (vec![0xde, 0xad, 0xbe, 0xef], U256::ZERO),
+        (long, U256::ZERO),
+        (M::requiredCollateralCall {}.abi_encode(), U256::from(1u64)),
+    ] {
+        net.set_balance(alice(), U256::from(10u64));
+        let r = net.call(alice(), market, &data, value);
+        assert!(!r.success && r.output.is_empty(), "{data:?}: {r:?}");
+    }
+    book.update(|v| v.broken = true);
+    let r = net.static_call(alice(), market, &M::poolLiabilityCall {}.abi_encode());
+    assert!(!r.success && r.output.is_empty());
+}
+
+#[test]
+fn protocol_encodings_and_keys() {
+    use crate::protocol::{key, text_word, tranche_key, vault_constructor, Config};
+    assert_eq!(key("vault.redeemDelay"), alloy_primitives::keccak256("vault.redeemDelay"));
+    assert_eq!(tranche_key(1, "capWad"), key("insurance.tranche.1.capWad"));
+    let word = text_word("mUSDC");
+    assert_eq!(&word[..6], b"mUSDC\0");
+    assert!(word[5..].iter().all(|b| *b == 0));
+    // (address, address, bytes32, bytes32): four static words.
+    let (a, g) = (Address::repeat_byte(1), Address::repeat_byte(2));
+    let data = vault_constructor(a, g, word, B256::ZERO);
+    assert_eq!(data.len(), 128);
+    assert_eq!(&data[12..32], a.as_slice());
+    assert_eq!(&data[64..96], word.as_slice());
+    // Every key is registered once.
+    let config = Config::new(2);
+    let mut keys: Vec<B256> = config.params.iter().map(|p| p.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), config.params.len());
+    assert!(config.param(key("vault.minHoldTime")).is_some());
+}
+
+#[test]
+fn missing_artifacts_are_named_with_the_command_that_builds_them() {
+    use crate::protocol::{Artifacts, PACKAGES};
+    let dir = std::env::temp_dir().join(format!("mutual-no-artifacts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // One artifact present, the others missing.
+    std::fs::write(dir.join(format!("{}.wasm", PACKAGES[0])), b"\0asm").unwrap();
+    let error = Artifacts::load(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(error.contains("bash scripts/build-wasm.sh"), "{error}");
+    assert!(!error.contains(&format!("{}.wasm:", PACKAGES[0])), "{error}");
+    for package in &PACKAGES[1..] {
+        assert!(error.contains(&format!("{package}.wasm:")), "{package}: {error}");
+    }
 }

@@ -1,14 +1,20 @@
 //! `gas-report`: deploys the Black-Scholes bench program (`mutual-bs-bench`) in the localnet
 //! and prints the gas and ink of `noop`, `prices` and `greeks` on representative inputs,
 //! the marginal cost of the math (`greeks - noop`), and, given a build of the same program
-//! that keeps its function names, the ink burnt in each function.
+//! that keeps its function names, the ink burnt in each function. Then it deploys Mutual's
+//! programs (the test token, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`)
+//! from the artifacts directory and prints their sizes and the gas and ink of each user
+//! operation, uncached and cached ([`protocol`]).
 //!
 //! ```text
 //! gas-report [--wasm target/stylus/mutual-bs-bench.wasm]
 //!            [--profile-wasm target/stylus-profile/mutual-bs-bench.wasm] [--top N]
+//!            [--artifacts target/stylus | --no-protocol]
 //! ```
 //!
-//! `scripts/gas-report.sh` builds both artifacts and runs it.
+//! `scripts/gas-report.sh` builds the artifacts and runs it.
+
+mod protocol;
 
 use std::process::ExitCode;
 
@@ -76,12 +82,18 @@ struct Args {
     profile_wasm: Option<String>,
     /// Functions to list.
     top: usize,
+    /// The directory of the protocol's artifacts; `None` skips the protocol section.
+    artifacts: Option<String>,
 }
 
 /// Parses the command line.
 fn args() -> Result<Args, String> {
-    let mut args =
-        Args { wasm: "target/stylus/mutual-bs-bench.wasm".to_owned(), profile_wasm: None, top: 20 };
+    let mut args = Args {
+        wasm: "target/stylus/mutual-bs-bench.wasm".to_owned(),
+        profile_wasm: None,
+        top: 20,
+        artifacts: Some("target/stylus".to_owned()),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -89,8 +101,12 @@ fn args() -> Result<Args, String> {
             "--wasm" => args.wasm = value()?,
             "--profile-wasm" => args.profile_wasm = Some(value()?),
             "--top" => args.top = value()?.parse().map_err(|e| format!("--top: {e}"))?,
+            "--artifacts" => args.artifacts = Some(value()?),
+            "--no-protocol" => args.artifacts = None,
             "-h" | "--help" => {
-                return Err("usage: gas-report [--wasm PATH] [--profile-wasm PATH] [--top N]".into())
+                return Err("usage: gas-report [--wasm PATH] [--profile-wasm PATH] [--top N] \
+                            [--artifacts DIR | --no-protocol]"
+                    .into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -231,7 +247,7 @@ fn run() -> Result<(), String> {
     print_marginal(&rows);
     println!();
     println!("hostios of greeks (ATM), calls and ink:");
-    let greeks_atm = rows.iter().find(|r| r.label.starts_with("greeks")).map(|r| &r.uncached);
+    let greeks_atm = rows.iter().find(|r| r.label.starts_with("greeks:")).map(|r| &r.uncached);
     if let Some(r) = greeks_atm {
         for h in &r.hostios {
             println!("  {:<24} {:>3} {:>10} ink", h.name, h.calls, n(h.ink));
@@ -241,6 +257,13 @@ fn run() -> Result<(), String> {
     if let Some(path) = &args.profile_wasm {
         println!();
         profile(path, &wasm, &cases()[0], args.top, greeks_atm)?;
+    }
+
+    if let Some(dir) = &args.artifacts {
+        println!();
+        println!("==== Mutual's user operations ====");
+        println!();
+        protocol::report(std::path::Path::new(dir))?;
     }
     Ok(())
 }

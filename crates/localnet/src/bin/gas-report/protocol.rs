@@ -1,0 +1,409 @@
+//! The protocol section of the gas report: Mutual's programs deployed from their artifacts
+//! ([`mutual_localnet::protocol`]), their sizes, and the gas and ink of each user
+//! operation, run in sequence from one realistic state (stakes in both tranches, LPs in
+//! the vault, the market registered). The market has no program yet: its address is an
+//! account that sends the market's calls, and [`MarketStandIn`] answers the views the vault
+//! and the fund read (a marked book, a locked collateral, an open tenor), at no gas of its
+//! own.
+//!
+//! Each operation runs twice from the same state: with no program in `ArbOS`'s cache (the
+//! figures of the table) and with every program cached (the "cached" column); the state
+//! then moves on from the uncached run.
+
+use std::path::Path;
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
+use mutual_abi::{IGovernanceParams as G, IInsuranceFund as F, IMutualVault as V, ITestUsdc as T};
+use mutual_localnet::protocol::{
+    address_value, key, names, tranche_key, Artifacts, Config, MarketStandIn, MarketViews,
+    Protocol, DAY, USDC,
+};
+use mutual_localnet::{CallResult, Localnet, MAX_CODE_SIZE};
+
+use crate::n;
+
+/// One measured operation.
+struct Row {
+    /// What it is.
+    label: String,
+    /// The run with no program cached.
+    uncached: CallResult,
+    /// The run with every program cached.
+    cached: CallResult,
+}
+
+/// The chain, the protocol and the rows measured so far.
+struct Bench {
+    /// The chain.
+    net: Localnet,
+    /// The programs.
+    p: Protocol,
+    /// The rows.
+    rows: Vec<Row>,
+    /// The market's views.
+    market: MarketStandIn,
+}
+
+impl Bench {
+    /// Sends `call` from `from` to `to` unmeasured; it must succeed.
+    fn run<C: SolCall>(&mut self, from: Address, to: Address, call: &C) -> Result<(), String> {
+        let result = self.net.call(from, to, &call.abi_encode(), U256::ZERO);
+        check(C::SIGNATURE, &result)
+    }
+
+    /// Measures `call` from `from` to `to` (a transaction, or a read-only call if `view`).
+    fn measure<C: SolCall>(
+        &mut self,
+        label: &str,
+        from: Address,
+        to: Address,
+        call: &C,
+        view: bool,
+    ) -> Result<(), String> {
+        let data = call.abi_encode();
+        let send = |net: &mut Localnet| {
+            if view {
+                net.static_call(from, to, &data)
+            } else {
+                net.call(from, to, &data, U256::ZERO)
+            }
+        };
+        let snapshot = self.net.snapshot();
+        for program in self.p.programs() {
+            self.net.set_cached(program, true);
+        }
+        let cached = send(&mut self.net);
+        // Also restores the cache flags.
+        self.net.revert_to(snapshot);
+        let uncached = send(&mut self.net);
+        check(label, &cached)?;
+        check(label, &uncached)?;
+        self.rows.push(Row { label: label.to_owned(), uncached, cached });
+        Ok(())
+    }
+
+    /// Moves the clock `seconds` forward; the market marks its book at the new time.
+    fn skip(&mut self, seconds: u64) {
+        let now = self.net.timestamp() + seconds;
+        self.net.warp(now);
+        self.market.update(|views| views.mark_time = now);
+    }
+}
+
+/// An error unless `result` succeeded.
+fn check(label: &str, result: &CallResult) -> Result<(), String> {
+    if result.success {
+        Ok(())
+    } else {
+        Err(format!(
+            "{label} failed: {} (output 0x{})",
+            result.error.as_deref().unwrap_or("reverted"),
+            alloy_primitives::hex::encode(&result.output)
+        ))
+    }
+}
+
+/// `x` whole USDC.
+fn usdc(x: u64) -> U256 {
+    U256::from(x) * U256::from(USDC)
+}
+
+/// Deploys the protocol from the artifacts in `dir`, runs the operations and prints the
+/// tables.
+pub(crate) fn report(dir: &Path) -> Result<(), String> {
+    let artifacts = Artifacts::load(dir)?;
+    let mut net = Localnet::new();
+    let config = Config::new(2);
+    let p = Protocol::deploy(&mut net, &artifacts, &config).map_err(|e| e.to_string())?;
+    print_deployments(&p);
+    let views = MarketViews {
+        mark_time: net.timestamp(),
+        longest_open_tenor: 30 * DAY,
+        ..MarketViews::default()
+    };
+    let market = MarketStandIn::install(&mut net, MARKET, views);
+    let mut b = Bench { net, p, rows: Vec::new(), market };
+    operations(&mut b)?;
+    print_rows(&b.rows);
+    Ok(())
+}
+
+/// The market's account.
+const MARKET: Address = Address::repeat_byte(0x3a);
+
+/// The actors: LPs and stakers.
+const ALICE: Address = Address::repeat_byte(0xa1);
+/// A staker and LP.
+const BOB: Address = Address::repeat_byte(0xb0);
+/// Anyone (keepers, executors, readers).
+const CAROL: Address = Address::repeat_byte(0xc0);
+/// 10^6: shares per asset unit at the start (the fund's and the vault's offset).
+const MILLION: U256 = U256::from_limbs([1_000_000, 0, 0, 0]);
+/// The market id of the losses, income and flows.
+const ETH: B256 = B256::repeat_byte(0xe7);
+
+/// The operations, in a realistic order.
+fn operations(b: &mut Bench) -> Result<(), String> {
+    governance_operations(b)?;
+    token_operations(b)?;
+    insurance_operations(b)?;
+    vault_operations(b)
+}
+
+/// Governance: a value change through the timelock, a tightening, reads; then the
+/// market's address, unmeasured.
+fn governance_operations(b: &mut Bench) -> Result<(), String> {
+    let (gov, admin, guardian) = (b.p.governance, b.p.admin, b.p.guardian);
+    let min_cooldown = key(names::MIN_COOLDOWN);
+    let queue = G::queueCall { key: min_cooldown, value: U256::from(8 * DAY) };
+    b.measure("governance queue (value change)", admin, gov, &queue, false)?;
+    b.skip(2 * DAY);
+    let execute = G::executeCall { key: min_cooldown };
+    b.measure("governance execute (value change)", CAROL, gov, &execute, false)?;
+    let cap = tranche_key(0, names::DEPOSIT_CAP);
+    let tighten = G::tightenCall { key: cap, value: usdc(1_000_000_000) };
+    b.measure("governance tighten (guardian)", guardian, gov, &tighten, false)?;
+    b.measure("governance get", CAROL, gov, &G::getCall { key: min_cooldown }, true)?;
+    let keys: Vec<B256> = vec![
+        key(names::MARKET),
+        key(names::VAULT),
+        tranche_key(0, names::MIN_BALANCE),
+        tranche_key(0, names::CAP_WAD),
+        tranche_key(1, names::MIN_BALANCE),
+        tranche_key(1, names::CAP_WAD),
+        key(names::MIN_COOLDOWN),
+        key(names::MAX_COOLDOWN),
+    ];
+    b.measure("governance getMany (8 keys)", CAROL, gov, &G::getManyCall { keys }, true)?;
+    let scope = key(names::INSURANCE);
+    b.measure("governance isPaused", CAROL, gov, &G::isPausedCall { scope }, true)?;
+    let max_cooldown = key(names::MAX_COOLDOWN);
+    b.run(admin, gov, &G::queueCall { key: max_cooldown, value: U256::from(100 * DAY) })?;
+    let cancel = G::cancelCall { key: max_cooldown };
+    b.measure("governance cancel", admin, gov, &cancel, false)?;
+    let scope = key(names::MARKET);
+    b.measure("governance pause (guardian)", guardian, gov, &G::pauseCall { scope }, false)?;
+    let confirm = G::confirmPauseCall { scope };
+    b.measure("governance confirmPause (admin)", admin, gov, &confirm, false)?;
+    b.measure("governance unpause (admin)", admin, gov, &G::unpauseCall { scope }, false)?;
+    let register = G::queueCall { key: key(names::MARKET), value: address_value(MARKET) };
+    b.run(admin, gov, &register)?;
+    b.skip(2 * DAY);
+    b.run(CAROL, gov, &G::executeCall { key: key(names::MARKET) })
+}
+
+/// The token: funding, unmeasured; approve and transfer as references.
+fn token_operations(b: &mut Bench) -> Result<(), String> {
+    let (token, fund, vault) = (b.p.usdc, b.p.insurance, b.p.vault);
+    for (who, amount) in [(ALICE, 3_000), (BOB, 5_000), (CAROL, 1_000), (MARKET, 10_000)] {
+        b.run(CAROL, token, &T::mintCall { to: who, value: usdc(amount) })?;
+    }
+    let approve = T::approveCall { spender: fund, value: usdc(1_000) };
+    b.measure("ERC-20 approve (reference)", ALICE, token, &approve, false)?;
+    for who in [BOB, CAROL] {
+        b.run(who, token, &T::approveCall { spender: fund, value: U256::MAX })?;
+    }
+    for who in [ALICE, BOB, CAROL] {
+        b.run(who, token, &T::approveCall { spender: vault, value: U256::MAX })?;
+    }
+    let transfer = T::transferCall { to: BOB, value: usdc(10) };
+    b.measure("ERC-20 transfer (reference)", CAROL, token, &transfer, false)
+}
+
+/// The fund: stakes, reads, an exit through the cooldown, a loss, income.
+fn insurance_operations(b: &mut Bench) -> Result<(), String> {
+    let (fund, token) = (b.p.insurance, b.p.usdc);
+    let deposit = F::depositCall { tranche: 0, assets: usdc(1_000), receiver: ALICE };
+    b.measure("insurance deposit (junior, first staker)", ALICE, fund, &deposit, false)?;
+    let deposit = F::depositCall { tranche: 1, assets: usdc(3_000), receiver: BOB };
+    b.measure("insurance deposit (senior, first staker)", BOB, fund, &deposit, false)?;
+    let deposit = F::depositCall { tranche: 0, assets: usdc(400), receiver: CAROL };
+    b.measure("insurance deposit (junior, second staker)", CAROL, fund, &deposit, false)?;
+    let total = F::totalAssetsCall { tranche: 0 };
+    b.measure("insurance totalAssets (view)", CAROL, fund, &total, true)?;
+    let preview = F::previewDepositCall { tranche: 0, assets: usdc(100) };
+    b.measure("insurance previewDeposit (view)", CAROL, fund, &preview, true)?;
+    let max = F::maxDepositCall { tranche: 0, receiver: CAROL };
+    b.measure("insurance maxDeposit (view)", CAROL, fund, &max, true)?;
+    b.measure("insurance cooldown (view)", CAROL, fund, &F::cooldownCall {}, true)?;
+    let mint = F::mintCall { tranche: 0, shares: usdc(100) * MILLION, receiver: CAROL };
+    b.measure("insurance mint (junior)", CAROL, fund, &mint, false)?;
+    let approve = F::approveCall { tranche: 1, spender: CAROL, shares: U256::MAX };
+    b.measure("insurance approve (shares)", BOB, fund, &approve, false)?;
+    let shares = usdc(1_000) * MILLION;
+    let request = F::requestWithdrawCall { tranche: 0, shares };
+    b.measure("insurance requestWithdraw", ALICE, fund, &request, false)?;
+    let request = F::requestWithdrawCall { tranche: 1, shares: usdc(1_000) * MILLION };
+    b.run(BOB, fund, &request)?;
+    b.skip(30 * DAY);
+    let max = F::maxRedeemCall { tranche: 0, owner: ALICE };
+    b.measure("insurance maxRedeem (view)", CAROL, fund, &max, true)?;
+    let redeem = F::redeemCall { tranche: 0, shares, receiver: ALICE, owner: ALICE };
+    b.measure("insurance redeem", ALICE, fund, &redeem, false)?;
+    let withdraw = F::withdrawCall { tranche: 1, assets: usdc(500), receiver: BOB, owner: BOB };
+    b.measure("insurance withdraw", BOB, fund, &withdraw, false)?;
+    // Junior holds 400 (carol's stake), senior 3,000: a loss of 1,000 hits both.
+    let cover = F::coverCall { kind: 0, marketId: ETH, amount: usdc(1_000) };
+    b.measure("insurance cover (junior and senior hit)", MARKET, fund, &cover, false)?;
+    b.run(MARKET, token, &T::transferCall { to: fund, value: usdc(100) })?;
+    let income = F::notifyIncomeCall { marketId: ETH, amount: usdc(100) };
+    b.measure("insurance notifyIncome (2 tranches)", MARKET, fund, &income, false)?;
+    let record = F::lossRecordCall { lossId: U256::from(1u64) };
+    b.measure("insurance lossRecord (view)", CAROL, fund, &record, true)
+}
+
+/// The vault: deposits and a mint at a fresh mark, a premium, reads, requests, claims
+/// after the delay, a payout, and the keeper's `syncMark`, fresh then stale.
+fn vault_operations(b: &mut Bench) -> Result<(), String> {
+    let (vault, token) = (b.p.vault, b.p.usdc);
+    let deposit = V::depositCall { assets: usdc(1_000), receiver: ALICE };
+    b.measure("vault deposit (first LP)", ALICE, vault, &deposit, false)?;
+    let deposit = V::depositCall { assets: usdc(1_000), receiver: BOB };
+    b.measure("vault deposit (second LP)", BOB, vault, &deposit, false)?;
+    // 100 USDC of shares at about 1e6 shares per unit.
+    let mint = V::mintCall { shares: usdc(100) * MILLION, receiver: CAROL };
+    b.measure("vault mint", CAROL, vault, &mint, false)?;
+    b.run(MARKET, token, &T::transferCall { to: vault, value: usdc(50) })?;
+    let premium = V::notifyPremiumCall { marketId: ETH, reason: 0, amount: usdc(50) };
+    b.measure("vault notifyPremium", MARKET, vault, &premium, false)?;
+    // The market now marks a written book: a liability and a locked collateral.
+    b.market.update(|views| {
+        views.liability = usdc(30);
+        views.required = usdc(200);
+    });
+    b.measure("vault totalAssets (view)", CAROL, vault, &V::totalAssetsCall {}, true)?;
+    b.measure("vault valuation (view)", CAROL, vault, &V::valuationCall {}, true)?;
+    let preview = V::previewDepositCall { assets: usdc(100) };
+    b.measure("vault previewDeposit (view)", CAROL, vault, &preview, true)?;
+    let max = V::maxDepositCall { receiver: CAROL };
+    b.measure("vault maxDeposit (view)", CAROL, vault, &max, true)?;
+    let convert = V::convertToAssetsCall { shares: usdc(1) * MILLION };
+    b.measure("vault convertToAssets (view)", CAROL, vault, &convert, true)?;
+    let balance = V::balanceOfCall { account: ALICE };
+    b.measure("vault balanceOf (view)", CAROL, vault, &balance, true)?;
+
+    // ---- after the hold time: share moves, then requests; after the delay, claims.
+    b.skip(DAY);
+    let operator = V::setOperatorCall { operator: CAROL, approved: true };
+    b.measure("vault setOperator", BOB, vault, &operator, false)?;
+    let approve = V::approveCall { spender: CAROL, value: U256::MAX };
+    b.measure("vault approve (shares)", ALICE, vault, &approve, false)?;
+    let transfer = V::transferCall { to: BOB, value: usdc(1) * MILLION };
+    b.measure("vault transfer (shares)", ALICE, vault, &transfer, false)?;
+    let shares_of = |b: &mut Bench, who: Address| {
+        let call = V::balanceOfCall { account: who };
+        b.net.static_call_sol(CAROL, vault, &call).map(|r| r._0).map_err(|e| e.to_string())
+    };
+    let alice_shares = shares_of(b, ALICE)?;
+    let request = V::requestRedeemCall { shares: alice_shares, controller: ALICE, owner: ALICE };
+    b.measure("vault requestRedeem (all)", ALICE, vault, &request, false)?;
+    let bob_half = shares_of(b, BOB)? / U256::from(2u64);
+    let request = V::requestRedeemCall { shares: bob_half, controller: BOB, owner: BOB };
+    b.measure("vault requestRedeem (half)", BOB, vault, &request, false)?;
+    b.skip(3 * DAY);
+    let max = V::maxRedeemCall { owner: ALICE };
+    b.measure("vault maxRedeem (view)", CAROL, vault, &max, true)?;
+    let preview = V::previewRedeemCall { shares: alice_shares };
+    b.measure("vault previewRedeem (view)", CAROL, vault, &preview, true)?;
+    let redeem = V::redeemCall { shares: alice_shares, receiver: ALICE, owner: ALICE };
+    b.measure("vault redeem (claim, all)", ALICE, vault, &redeem, false)?;
+    let max = V::maxWithdrawCall { owner: BOB };
+    let assets = b.net.static_call_sol(CAROL, vault, &max).map_err(|e| e.to_string())?._0;
+    let withdraw = V::withdrawCall { assets, receiver: BOB, owner: BOB };
+    b.measure("vault withdraw (claim, max)", BOB, vault, &withdraw, false)?;
+    let payout = V::pullPayoutCall { marketId: ETH, reason: 2, amount: usdc(20) };
+    b.measure("vault pullPayout", MARKET, vault, &payout, false)?;
+    b.measure("vault syncMark (fresh)", CAROL, vault, &V::syncMarkCall {}, false)?;
+    // Two hours without a new mark: stale (the mark's maximum age is 1 hour).
+    let now = b.net.timestamp();
+    b.net.warp(now + 7_200);
+    b.measure("vault syncMark (stale)", CAROL, vault, &V::syncMarkCall {}, false)?;
+    b.measure("vault totalAssets (view, stale)", CAROL, vault, &V::totalAssetsCall {}, true)?;
+
+    // ---- last, the admin hands over (two steps).
+    let (gov, admin) = (b.p.governance, b.p.admin);
+    let propose = G::proposeAdminCall { candidate: CAROL };
+    b.measure("governance proposeAdmin", admin, gov, &propose, false)?;
+    b.measure("governance acceptAdmin", CAROL, gov, &G::acceptAdminCall {}, false)
+}
+
+/// Prints the programs' sizes and entry costs.
+fn print_deployments(p: &Protocol) {
+    println!("Mutual's programs (the artifacts of scripts/build-wasm.sh), as deployed: wasm");
+    println!(
+        "bytes = the artifact; code bytes = what is deployed (Stylus prefix + brotli-11 wasm),"
+    );
+    println!(
+        "against the {}-byte limit; entry = the entry gas of a call (memory excluded).",
+        n(MAX_CODE_SIZE as u64)
+    );
+    println!();
+    println!(
+        "{:<20} {:>10} {:>11} {:>7} {:>15} {:>13} {:>19}",
+        "program",
+        "wasm bytes",
+        "code bytes",
+        "limit",
+        "entry uncached",
+        "entry cached",
+        "constructor tx gas"
+    );
+    for (name, d) in [
+        ("TestUsdc (ERC-20)", &p.usdc_deployment),
+        ("GovernanceParams", &p.governance_deployment),
+        ("InsuranceFund", &p.insurance_deployment),
+        ("MutualVault", &p.vault_deployment),
+    ] {
+        let info = &d.activation;
+        let constructor = d.constructor.as_ref().map_or_else(|| "-".to_owned(), |c| n(c.gas_used));
+        #[allow(clippy::cast_precision_loss, reason = "a percentage for display")]
+        let share = info.code_bytes as f64 * 100.0 / MAX_CODE_SIZE as f64;
+        println!(
+            "{:<20} {:>10} {:>11} {:>6.1}% {:>15} {:>13} {:>19}",
+            name,
+            n(info.wasm_bytes as u64),
+            n(info.code_bytes as u64),
+            share,
+            n(info.init_gas),
+            n(info.cached_gas),
+            constructor
+        );
+    }
+    println!();
+}
+
+/// Prints the operations table.
+fn print_rows(rows: &[Row]) {
+    const HEADER: &str = "\
+user operations, in sequence (2 tranches; the market is an account registered through
+governance, whose views a native stand-in answers at no gas of its own: the vault's and
+the fund's calls to it cost their CALL only). tx gas = 21,000 + calldata + exec gas -
+refund, no program cached; tx cached = the same with every program in ArbOS's cache;
+exec gas = the call, nested calls and entry costs included, uncached; frames = programs
+run (nested calls included); entry = their entry costs, uncached; ink = the top frame's
+ink (its hostio ink includes the gas bought for its nested calls); op ink = the wasm
+operators' ink of every frame. 10,000 ink = 1 gas. Views are measured as eth_call.";
+    println!("{HEADER}");
+    println!();
+    println!(
+        "{:<42} {:>9} {:>9} {:>9} {:>6} {:>8} {:>13} {:>11}",
+        "operation", "tx gas", "tx cached", "exec gas", "frames", "entry", "ink", "op ink"
+    );
+    for row in rows {
+        let r = &row.uncached;
+        let entry: u64 = r.frames.iter().map(|f| f.entry_gas).sum();
+        let op_ink: u64 = r.frames.iter().map(|f| f.compute_ink).sum();
+        println!(
+            "{:<42} {:>9} {:>9} {:>9} {:>6} {:>8} {:>13} {:>11}",
+            row.label,
+            n(r.gas_used),
+            n(row.cached.gas_used),
+            n(r.execution_gas),
+            r.frames.len(),
+            n(entry),
+            n(r.ink_used),
+            n(op_ink),
+        );
+    }
+}
