@@ -231,3 +231,55 @@ mod tests {
         });
     }
 }
+
+/// `keccak256("market.book")`: the `OptionBook` (listings, the pool's book, the oracle
+/// checks), as [`MARKET_KEY`]; the market calls it, and it accepts trades and settlements
+/// only from the address under [`MARKET_KEY`].
+pub const BOOK_KEY: B256 = keccak(b"market.book");
+
+/// `keccak256("market.riskEngine")`: the stateless `RiskEngine` the book prices and
+/// stresses with, as [`MARKET_KEY`].
+pub const RISK_ENGINE_KEY: B256 = keccak(b"market.riskEngine");
+
+/// `keccak256("insurance.baseIncomeShareWad")`: the insurance fund's share of the market's
+/// fees at or above its target coverage, 18 decimals (the fund's own key, read by the
+/// market to compute the share without calling back into itself).
+pub const BASE_INCOME_SHARE_KEY: B256 = keccak(b"insurance.baseIncomeShareWad");
+
+/// `keccak256("insurance.maxIncomeShareWad")`: the fund's share at zero coverage, 18
+/// decimals (as [`BASE_INCOME_SHARE_KEY`]).
+pub const MAX_INCOME_SHARE_KEY: B256 = keccak(b"insurance.maxIncomeShareWad");
+
+/// `keccak256("insurance.targetCoverageWad")`: the fund's target coverage of a market's
+/// stressed loss, 18 decimals (as [`BASE_INCOME_SHARE_KEY`]).
+pub const TARGET_COVERAGE_KEY: B256 = keccak(b"insurance.targetCoverageWad");
+
+/// `keccak256("market.listings")`: the `OptionListings` (markets, boards, strikes, the
+/// oracles, settlement prices), as [`MARKET_KEY`]; the book reads it, and it accepts base-IV
+/// moves and settlements only from the address under [`BOOK_KEY`].
+pub const LISTINGS_KEY: B256 = keccak(b"market.listings");
+
+/// The keys of the market's split and the fund's keys the market reads, for tools and the
+/// test of their hashes.
+pub const SPLIT_KEYS: [(&str, B256); 6] = [
+    ("market.book", BOOK_KEY),
+    ("market.listings", LISTINGS_KEY),
+    ("market.riskEngine", RISK_ENGINE_KEY),
+    ("insurance.baseIncomeShareWad", BASE_INCOME_SHARE_KEY),
+    ("insurance.maxIncomeShareWad", MAX_INCOME_SHARE_KEY),
+    ("insurance.targetCoverageWad", TARGET_COVERAGE_KEY),
+];
+
+#[cfg(test)]
+mod split_key_tests {
+    use alloy_primitives::keccak256;
+
+    use super::SPLIT_KEYS;
+
+    #[test]
+    fn split_keys_are_the_keccak_of_their_names() {
+        for (name, key) in SPLIT_KEYS {
+            assert_eq!(key, keccak256(name), "{name}");
+        }
+    }
+}
