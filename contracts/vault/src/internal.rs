@@ -8,7 +8,7 @@ use alloy_primitives::{Address, B256, U256, U64};
 use mutual_contract_kit::clock;
 use mutual_interfaces::{
     calls,
-    keys::{value_to_address, MARKET_KEY, VAULT_SCOPE},
+    keys::{value_to_address, BOOK_KEY, MARKET_KEY, VAULT_SCOPE},
 };
 use openzeppelin_stylus::token::erc20::IErc20;
 use stylus_sdk::prelude::*;
@@ -27,8 +27,17 @@ use crate::{
 /// The governance values every entry point reads, in one `getMany`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Params {
-    /// The market (`mutual.market`); zero while unset.
+    /// The market (`mutual.market`); zero while unset. The only address whose flows the
+    /// vault accepts.
     pub(crate) market: Address,
+    /// The program that answers the pool's views (`poolLiability`, `requiredCollateral`):
+    /// the market's `OptionBook` (`market.book`) when set, else the market itself.
+    ///
+    /// Reading the book directly keeps the market off the call stack of the vault's view:
+    /// the market calls `totalAssets()` in the middle of `buy` and `settle`, and Stylus
+    /// refuses a call into a program already on the stack, so a read through the market
+    /// would always fail there and fall back to the buffered stale mark.
+    pub(crate) views: Address,
     /// `vault.markMaxAge`, in seconds (saturating at `u64::MAX`).
     pub(crate) max_age: u64,
     /// `vault.staleBufferWad`, 18 decimals.
@@ -42,8 +51,9 @@ pub(crate) struct Params {
 }
 
 /// The keys of [`Params`], in order.
-const PARAM_KEYS: [B256; 6] = [
+const PARAM_KEYS: [B256; 7] = [
     MARKET_KEY,
+    BOOK_KEY,
     MARK_MAX_AGE_KEY,
     STALE_BUFFER_KEY,
     DEPOSIT_CAP_KEY,
@@ -70,13 +80,16 @@ impl MutualVault {
         let governance = self.governance.get();
         let values = calls::get_many(self, governance, &PARAM_KEYS)
             .ok_or_else(|| governance_failed(governance))?;
+        let market = value_to_address(values[0]);
+        let book = value_to_address(values[1]);
         Ok(Params {
-            market: value_to_address(values[0]),
-            max_age: seconds(values[1]),
-            buffer_wad: values[2],
-            cap: values[3],
-            delay: seconds(values[4]),
-            hold: seconds(values[5]),
+            market,
+            views: if book.is_zero() { market } else { book },
+            max_age: seconds(values[2]),
+            buffer_wad: values[3],
+            cap: values[4],
+            delay: seconds(values[5]),
+            hold: seconds(values[6]),
         })
     }
 
@@ -104,14 +117,14 @@ impl MutualVault {
         }
     }
 
-    /// The market's mark now, if the market is set, both its views answer, and the mark is
-    /// fresh.
+    /// The pool's mark now, if the market (or its book) is set, both views answer, and the
+    /// mark is fresh.
     fn fresh_mark(&self, params: &Params) -> Option<Mark> {
-        if params.market.is_zero() {
+        if params.views.is_zero() {
             return None;
         }
-        let (liability, receivable, time) = calls::pool_liability(self, params.market)?;
-        let required = calls::required_collateral(self, params.market)?;
+        let (liability, receivable, time) = calls::pool_liability(self, params.views)?;
+        let required = calls::required_collateral(self, params.views)?;
         let mark = Mark { liability, receivable, required, time };
         mark.is_fresh(self.now(), params.max_age).then_some(mark)
     }

@@ -8,7 +8,9 @@
 //! - **NAV** (`totalAssets`) is `cash + receivable - liability`, floored at 0: the pool's
 //!   own cash (a token balance above it, such as a donation, is not the pool's), plus what
 //!   the market owes it, minus the market's mark-to-market value of the options the pool
-//!   has written net of those it holds (`IOptionsMarket.poolLiability`). Without a fresh
+//!   has written net of those it holds (`IOptionsMarket.poolLiability`, read from the
+//!   market's `OptionBook` under `market.book` when set, else from the market itself: the
+//!   market calls `totalAssets` mid-trade and Stylus refuses reentry). Without a fresh
 //!   mark (the market's view fails, or is older than `vault.markMaxAge`) the vault uses the
 //!   last fresh mark it recorded with the liability raised by `vault.staleBufferWad`, says
 //!   so in a `StaleMark` event (state-changing calls), and takes no deposit until a fresh

@@ -13,7 +13,9 @@ use alloy_primitives::{uint, Address, B256, U256};
 use alloy_sol_types::SolError;
 use motsu::prelude::*;
 use mutual_contract_kit::clock;
-use mutual_interfaces::keys::{address_to_value, MARKET_KEY, PROTOCOL_SCOPE, VAULT_SCOPE};
+use mutual_interfaces::keys::{
+    address_to_value, BOOK_KEY, MARKET_KEY, PROTOCOL_SCOPE, VAULT_SCOPE,
+};
 use mutual_test_mocks::{MockErc20, MockGovernance, MockMarket};
 
 use super::*;
@@ -83,7 +85,7 @@ struct Snapshot {
 
 impl Env {
     /// Deploys the mocks and a vault at time `T0`, with every governance key the vault
-    /// reads set: the market, a one-hour mark age, a 10% stale buffer, no deposit cap, a
+    /// reads set: the market (no separate book), a one-hour mark age, a 10% stale buffer, no deposit cap, a
     /// two-day redeem delay and a one-day hold time. The market marks nothing (all zero).
     fn new() -> Self {
         clock::reset();
@@ -94,6 +96,8 @@ impl Env {
             market: Contract::from_tag("market"),
         };
         env.set(MARKET_KEY, address_to_value(env.market.address()));
+        // Zero: the pool's views come from the market itself.
+        env.set(BOOK_KEY, U256::ZERO);
         env.set(MARK_MAX_AGE_KEY, u(MAX_AGE));
         env.set(STALE_BUFFER_KEY, WAD / u(10));
         env.set(DEPOSIT_CAP_KEY, U256::MAX);
@@ -423,6 +427,33 @@ fn the_nav_follows_the_market_mark(alice: Address) {
         Err(Error::Insolvent(VaultInsolvent { deficit: usdc(50) }))
     );
     assert_eq!(env.snapshot(alice), before);
+}
+
+#[motsu::test]
+fn the_mark_is_read_from_the_book_when_it_is_registered(alice: Address) {
+    let env = Env::new();
+    env.deposit(alice, usdc(1_000));
+    let vault = || env.vault.sender(alice);
+    // The market marks 300; a separate book program under `market.book` marks 100.
+    env.mark(usdc(300), U256::ZERO, usdc(400));
+    let book: Contract<MockMarket> = Contract::from_tag("book");
+    book.sender(admin()).set_pool_liability(usdc(100), U256::ZERO);
+    book.sender(admin()).set_required_collateral(usdc(200));
+    env.set(BOOK_KEY, address_to_value(book.address()));
+    // The book answers the views: 1_000 - 100, and 200 locked.
+    assert_eq!(vault().total_assets(), usdc(900));
+    assert_eq!(vault().valuation(), Ok((usdc(1_000), U256::ZERO, usdc(100), usdc(200), T0, true)));
+    // The flows still come only from the market: the book is refused.
+    env.token.sender(admin()).mint(book.address(), usdc(5)).expect("mint to the book");
+    book.sender(admin()).init(Address::ZERO, env.token.address());
+    book.sender(admin()).set_vault(env.vault.address());
+    assert_eq!(
+        book.sender(admin()).pay_premium(ETH, REASON_PREMIUM, usdc(5)),
+        Err(VaultUnauthorizedAccount { account: book.address(), role: MARKET_ROLE }.abi_encode())
+    );
+    // Unset again: back to the market's mark.
+    env.set(BOOK_KEY, U256::ZERO);
+    assert_eq!(vault().total_assets(), usdc(700));
 }
 
 #[motsu::test]

@@ -79,6 +79,9 @@ pub mod names {
     pub const INSURANCE: &str = "mutual.insurance";
     /// The treasury's address key.
     pub const TREASURY: &str = "mutual.treasury";
+    /// The market's `OptionBook` address key: the vault reads the pool's views from it (zero:
+    /// from the market).
+    pub const BOOK: &str = "market.book";
     /// The scope whose pause pauses every scope.
     pub const PROTOCOL: &str = "mutual.protocol";
     /// The shortest exit cooldown of the insurance fund.
@@ -296,7 +299,7 @@ impl Config {
             param(names::BASE_INCOME_SHARE, pct(10), U256::ZERO, U256::MAX, NEITHER),
             param(names::MAX_INCOME_SHARE, pct(40), U256::ZERO, U256::MAX, NEITHER),
         ];
-        for name in [names::MARKET, names::VAULT, names::INSURANCE, names::TREASURY] {
+        for name in [names::MARKET, names::VAULT, names::INSURANCE, names::TREASURY, names::BOOK] {
             params.push(param(name, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER));
         }
         for t in 0..tranches {
