@@ -336,6 +336,25 @@ interface IOptionListings {
     /// Errors: `Error::InvalidPrice`, `Error::StalePrice` - If the oracle is unusable.
     function spot(bytes32 marketId, bool checkAge) external view returns (uint256, uint64);
 
+    /// @notice Returns the greeks of one option of `strikeId` as the pool marks it now: `(spotWad,
+    /// volWad, secondsToExpiry, callWad, putWad, deltaCallWad, deltaPutWad, gammaWad,
+    /// vegaWad, thetaCallWad, thetaPutWad, rhoCallWad, rhoPutWad)`, all 18 decimals per unit
+    /// of underlying (vega and rho per 1.00 of volatility and rate, theta per year), priced
+    /// by the `RiskEngine` under `market.riskEngine` at the market's spot (heartbeat
+    /// checked), the volatility `baseIv x skew` rounded up (the book's mark, before any
+    /// size move) and the rate `market.rateWad`. An expired board not yet settled is priced
+    /// with one second left, as the book marks it.
+    /// @param strikeId A listed strike of an unsettled board.
+    /// @dev Errors: `Error::UnknownStrike` - If `strikeId` was never listed.
+    /// Errors: `Error::AlreadySettled` - If its board is settled.
+    /// Errors: `Error::OracleCallFailed`, `Error::IncompleteRound`,
+    /// Errors: `Error::InvalidPrice`, `Error::StalePrice` - If the oracle is unusable.
+    /// Errors: `Error::CallFailed` - If a governance read fails.
+    /// Errors: `Error::Math` - If `baseIv x skew` overflows.
+    /// Errors: The engine's `EngineMathError(code)` and `EngineValueOutOfRange(value)`, forwarded
+    /// Errors: unchanged (`Error::Forwarded`), if it refuses the inputs.
+    function greeks(uint64 strikeId) external view returns (uint256, uint256, uint64, uint256, uint256, int256, int256, uint256, uint256, int256, int256, int256, int256);
+
     /// @notice Returns what a trade and a claim need of `strikeId`: `(marketId, boardId, expiry,
     /// strikeWad, skewWad, baseIvWad, settled, settlementPriceWad, longCalls, longPuts)`.
     /// @param strikeId A listed strike.

@@ -66,4 +66,20 @@ interface IRiskEngine {
     /// @dev Errors: As `RiskEngine::book_risk`; `Error::Math` also for a maintenance fraction above
     /// Errors: 1e18.
     function marginRequirement(uint256 spotWad, uint256 rateWad, uint8 decimals, uint256[] calldata spotFactors, uint256[] calldata volFactors, int256[] calldata lines, uint256 initialMultiplierWad, uint256 maintenanceFractionWad) external view returns (uint256, uint256, uint256);
+
+    /// @notice Returns the Black-Scholes prices and greeks of one unit of underlying, 18 decimals:
+    /// `(callWad, putWad, deltaCallWad, deltaPutWad, gammaWad, vegaWad, thetaCallWad,
+    /// thetaPutWad, rhoCallWad, rhoPutWad)`, exactly `mutual_risk::black_scholes::greeks`
+    /// (its documented error bounds: prices within 2 wei + 1e-18 max(S, K), delta within
+    /// 5 wei). Vega and rho are per 1.00 of volatility and rate, theta per year.
+    /// @param spotWad The spot, 18 decimals.
+    /// @param strikeWad The strike, 18 decimals.
+    /// @param secondsToExpiry Time to expiry, in seconds (rounded down into years).
+    /// @param rateWad The rate, 18 decimals.
+    /// @param volWad The volatility, 18 decimals.
+    /// @dev Errors: `Error::ValueOutOfRange` - If a value does not fit 128 bits.
+    /// Errors: `Error::Math` - If the pure crate refuses the inputs (a zero time or volatility,
+    /// Errors: a spot or strike out of range).
+    /// Panics: Never: every `i128` fits an `int256`.
+    function greeks(uint256 spotWad, uint256 strikeWad, uint64 secondsToExpiry, uint256 rateWad, uint256 volWad) external view returns (uint256, uint256, int256, int256, uint256, uint256, int256, int256, int256, int256);
 }

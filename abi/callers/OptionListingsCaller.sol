@@ -60,23 +60,27 @@ contract OptionListingsCaller {
         target.spot(bytes32(0), false);
     }
 
-    function call12_strikeInfo() external view {
+    function call12_greeks() external view {
+        target.greeks(0);
+    }
+
+    function call13_strikeInfo() external view {
         target.strikeInfo(0);
     }
 
-    function call13_marketLines() external view {
+    function call14_marketLines() external view {
         target.marketLines(bytes32(0));
     }
 
-    function call14_longestOpenTenor() external view {
+    function call15_longestOpenTenor() external view {
         target.longestOpenTenor();
     }
 
-    function call15_recordTrade() external {
+    function call16_recordTrade() external {
         target.recordTrade(0, false, 0, 0);
     }
 
-    function call16_settleBoard() external {
+    function call17_settleBoard() external {
         target.settleBoard(0, 0);
     }
 }

@@ -23,4 +23,8 @@ contract RiskEngineCaller {
     function call2_marginRequirement() external view {
         target.marginRequirement(0, 0, 0, new uint256[](0), new uint256[](0), new int256[](0), 0, 0);
     }
+
+    function call3_greeks() external view {
+        target.greeks(0, 0, 0, 0, 0);
+    }
 }

@@ -17,7 +17,7 @@ use mutual_option_book::OptionBook;
 use mutual_option_listings::{OptionListings, MAX_LIVE_BOARDS, MAX_MARKETS, MAX_STRIKES};
 use mutual_risk::black_scholes::SPOT_STRIKE_MAX_WAD;
 use mutual_risk::{
-    black_scholes::{prices, years_wad_from_seconds_down, Inputs},
+    black_scholes::{greeks, prices, years_wad_from_seconds_down, Inputs},
     trade::{premium_asset_down, premium_asset_up},
 };
 use mutual_risk_engine::RiskEngine;
@@ -1557,4 +1557,77 @@ fn unknown_ids_and_the_market_count_are_refused(other: Contract<MockAggregator>)
         Error::TooMany(MarketTooMany { count: MAX_MARKETS, max: MAX_MARKETS })
     );
     assert_eq!(env.listings.sender(bob()).market_ids().len(), 4);
+}
+
+// ---- Greeks ---------------------------------------------------------------------------------
+
+/// The return of `OptionListings::greeks`.
+type Greeks13 = (U256, U256, u64, U256, U256, I256, I256, U256, U256, I256, I256, I256, I256);
+
+#[motsu::test]
+fn the_greeks_of_a_strike_are_the_engines_at_the_pools_mark() {
+    let env = Env::new();
+    let reader = || env.listings.sender(bob());
+    let signed = |x: i128| I256::try_from(x).expect("i128");
+    // The view's 13 values as two tuples (Rust compares and prints tuples of at most 12).
+    let parts = |r: Result<Greeks13, mutual_option_listings::Error>| {
+        r.map(|g| ((g.0, g.1, g.2), (g.3, g.4, g.5, g.6, g.7, g.8, g.9, g.10, g.11, g.12)))
+    };
+    // The 1900 strike (skew 1.1): 80% x 1.1 = 88%, at spot 2000, 5%, with `seconds` left.
+    let expected = |seconds: u64| {
+        let vol = 88 * W / 100;
+        let g = greeks(&Inputs {
+            spot_wad: 2000 * W,
+            strike_wad: 1900 * W,
+            t_years_wad: years_wad_from_seconds_down(seconds),
+            vol_wad: vol,
+            rate_wad: W / 20,
+        })
+        .expect("the pure crate prices it");
+        Ok((
+            (wad(2000), U256::from(vol), seconds),
+            (
+                U256::from(g.call_wad),
+                U256::from(g.put_wad),
+                signed(g.delta_call_wad),
+                signed(g.delta_put_wad),
+                U256::from(g.gamma_wad),
+                U256::from(g.vega_wad),
+                signed(g.theta_call_wad),
+                signed(g.theta_put_wad),
+                signed(g.rho_call_wad),
+                signed(g.rho_put_wad),
+            ),
+        ))
+    };
+    assert_eq!(parts(reader().greeks(env.strikes[1])), expected(EXPIRY - T0));
+    // The engine's refusal is forwarded unchanged: with the rate beyond 128 bits, its
+    // `EngineValueOutOfRange(rate)`.
+    let huge = U256::from(u128::MAX) + U256::from(1);
+    env.set(RATE_KEY, huge);
+    let data: Vec<u8> = reader().greeks(env.strikes[0]).motsu_unwrap_err().into();
+    assert_eq!(data, mutual_risk_engine::EngineValueOutOfRange { value: huge }.abi_encode());
+    env.set(RATE_KEY, pct(5));
+    let unknown = Error::UnknownStrike(MarketUnknownStrike { strikeId: 99 });
+    assert_eq!(reader().greeks(99).motsu_unwrap_err(), unknown);
+    // One second past the heartbeat: refused, with the numbers.
+    clock::set_offset(HEARTBEAT + 1);
+    assert_eq!(
+        reader().greeks(env.strikes[1]).motsu_unwrap_err(),
+        Error::StalePrice(MarketStalePrice {
+            marketId: ETH,
+            updatedAt: U256::from(T0),
+            heartbeat: HEARTBEAT,
+            now: T0 + HEARTBEAT + 1,
+        })
+    );
+    // At expiry, not yet settled: one second left, as the book marks it.
+    env.expire_at(2000);
+    assert_eq!(parts(reader().greeks(env.strikes[1])), expected(1));
+    // Settled: no greeks.
+    env.market.sender(bob()).settle(env.board, U256::from(3)).expect("settle");
+    assert_eq!(
+        reader().greeks(env.strikes[1]).motsu_unwrap_err(),
+        Error::AlreadySettled(MarketAlreadySettled { boardId: env.board })
+    );
 }

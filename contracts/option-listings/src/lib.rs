@@ -10,6 +10,8 @@
 //!   for its governance and asset decimals): `strikeInfo` (a strike with its board, market
 //!   and open interest), `marketLines` (every strike of an underlying's live boards),
 //!   `marketIds`, `spot` (the oracle checks).
+//! - **For integrators**: `greeks(strikeId)`, the prices and greeks of a strike as the
+//!   pool marks it (priced by the `RiskEngine`).
 //! - **The pool's book**: open interest per strike and side, written only by the book's
 //!   trades (`recordTrade`, with the board's base IV after the trade), and
 //!   `longestOpenTenor`.
@@ -47,15 +49,20 @@ mod tests;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256, U64, U8};
+use alloy_primitives::{Address, B256, I256, U256, U64, U8};
 use mutual_interfaces::{
     calls, flows,
     keys::{
         value_to_address, BOOK_KEY, LISTER_KEY, MAX_HEARTBEAT_KEY, MAX_IV_KEY, MAX_SKEW_KEY,
-        MAX_TENOR_KEY, MIN_IV_KEY, MIN_SKEW_KEY, MIN_TENOR_KEY,
+        MAX_TENOR_KEY, MIN_IV_KEY, MIN_SKEW_KEY, MIN_TENOR_KEY, RATE_KEY, RISK_ENGINE_KEY,
     },
+    split,
 };
-use mutual_risk::{black_scholes::SPOT_STRIKE_MAX_WAD, settlement::obligation_asset_up};
+use mutual_risk::{
+    black_scholes::SPOT_STRIKE_MAX_WAD,
+    fixed::{mul_div_up, WAD},
+    settlement::obligation_asset_up,
+};
 use stylus_sdk::prelude::*;
 
 pub use constants::*;
@@ -450,6 +457,77 @@ impl OptionListings {
         self.check_market(market_id)?;
         let (spot_wad, updated_at) = self.read_spot(market_id, check_age)?;
         Ok((U256::from(spot_wad), updated_at))
+    }
+
+    /// Returns the greeks of one option of `strikeId` as the pool marks it now: `(spotWad,
+    /// volWad, secondsToExpiry, callWad, putWad, deltaCallWad, deltaPutWad, gammaWad,
+    /// vegaWad, thetaCallWad, thetaPutWad, rhoCallWad, rhoPutWad)`, all 18 decimals per unit
+    /// of underlying (vega and rho per 1.00 of volatility and rate, theta per year), priced
+    /// by the `RiskEngine` under `market.riskEngine` at the market's spot (heartbeat
+    /// checked), the volatility `baseIv x skew` rounded up (the book's mark, before any
+    /// size move) and the rate `market.rateWad`. An expired board not yet settled is priced
+    /// with one second left, as the book marks it.
+    ///
+    /// # Arguments
+    ///
+    /// * `strike_id` - A listed strike of an unsettled board.
+    ///
+    /// # Errors
+    ///
+    /// * [`Error::UnknownStrike`] - If `strikeId` was never listed.
+    /// * [`Error::AlreadySettled`] - If its board is settled.
+    /// * [`Error::OracleCallFailed`], [`Error::IncompleteRound`],
+    ///   [`Error::InvalidPrice`], [`Error::StalePrice`] - If the oracle is unusable.
+    /// * [`Error::CallFailed`] - If a governance read fails.
+    /// * [`Error::Math`] - If `baseIv x skew` overflows.
+    /// * The engine's `EngineMathError(code)` and `EngineValueOutOfRange(value)`, forwarded
+    ///   unchanged ([`Error::Forwarded`]), if it refuses the inputs.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the ABI return tuple is spelled out for the interface generator"
+    )]
+    pub fn greeks(
+        &self,
+        strike_id: u64,
+    ) -> Result<(U256, U256, u64, U256, U256, I256, I256, U256, U256, I256, I256, I256, I256), Error>
+    {
+        let board_id = self.strike_board(strike_id)?;
+        let strike = self.strikes.getter(strike_id);
+        let board = self.boards.getter(board_id);
+        if board.settled.get() {
+            return Err(Error::AlreadySettled(MarketAlreadySettled { boardId: board_id }));
+        }
+        let (spot_wad, _) = self.read_spot(board.market_id.get(), true)?;
+        let vol_wad =
+            mul_div_up(board.base_iv_wad.get(), strike.skew_wad.get(), WAD).map_err(math)?;
+        let seconds = u64_of(board.expiry.get()).saturating_sub(self.now()).max(1);
+        let values = self.params(&[RISK_ENGINE_KEY, RATE_KEY])?;
+        let w = split::greeks(
+            self,
+            value_to_address(values[0]),
+            U256::from(spot_wad),
+            strike.price_wad.get(),
+            seconds,
+            values[1],
+            vol_wad,
+        )
+        .map_err(Error::Forwarded)?;
+        let signed = I256::from_raw;
+        Ok((
+            U256::from(spot_wad),
+            vol_wad,
+            seconds,
+            w[0],
+            w[1],
+            signed(w[2]),
+            signed(w[3]),
+            w[4],
+            w[5],
+            signed(w[6]),
+            signed(w[7]),
+            signed(w[8]),
+            signed(w[9]),
+        ))
     }
 
     // =========================================================================================

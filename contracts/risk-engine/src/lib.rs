@@ -11,6 +11,8 @@
 //!   (`mutual_risk::stress`), in asset units, rounded up.
 //! - [`RiskEngine::margin_requirement`]: the liability, initial and maintenance margin of
 //!   a written book (`mutual_risk::margin`), rounded up.
+//! - [`RiskEngine::greeks`]: Black-Scholes prices and every greek of one option
+//!   (`mutual_risk::black_scholes::greeks`), for the listings' `greeks(strikeId)` view.
 //!
 //! A book is given as `int256` words, five per line: strike, time to expiry in years,
 //! volatility (all 18 decimals, non-negative), calls and puts held (positive) or written
@@ -36,7 +38,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{I256, U256};
 use mutual_risk::{
-    black_scholes::{prices, years_wad_from_seconds_down, Inputs},
+    black_scholes::{greeks, prices, years_wad_from_seconds_down, Inputs},
     fixed::WAD_U128,
     margin::{requirement_asset_up, MarginParams, Requirement},
     stress::{Grid, Position},
@@ -235,6 +237,63 @@ impl RiskEngine {
             &params,
         )?;
         Ok((r.liability, r.initial, r.maintenance))
+    }
+
+    /// Returns the Black-Scholes prices and greeks of one unit of underlying, 18 decimals:
+    /// `(callWad, putWad, deltaCallWad, deltaPutWad, gammaWad, vegaWad, thetaCallWad,
+    /// thetaPutWad, rhoCallWad, rhoPutWad)`, exactly `mutual_risk::black_scholes::greeks`
+    /// (its documented error bounds: prices within 2 wei + 1e-18 max(S, K), delta within
+    /// 5 wei). Vega and rho are per 1.00 of volatility and rate, theta per year.
+    ///
+    /// # Arguments
+    ///
+    /// * `spot_wad` - The spot, 18 decimals.
+    /// * `strike_wad` - The strike, 18 decimals.
+    /// * `seconds_to_expiry` - Time to expiry, in seconds (rounded down into years).
+    /// * `rate_wad` - The rate, 18 decimals.
+    /// * `vol_wad` - The volatility, 18 decimals.
+    ///
+    /// # Errors
+    ///
+    /// * [`Error::ValueOutOfRange`] - If a value does not fit 128 bits.
+    /// * [`Error::Math`] - If the pure crate refuses the inputs (a zero time or volatility,
+    ///   a spot or strike out of range).
+    ///
+    /// # Panics
+    ///
+    /// * Never: every `i128` fits an `int256`.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the ABI return tuple is spelled out for the interface generator"
+    )]
+    pub fn greeks(
+        &self,
+        spot_wad: U256,
+        strike_wad: U256,
+        seconds_to_expiry: u64,
+        rate_wad: U256,
+        vol_wad: U256,
+    ) -> Result<(U256, U256, I256, I256, U256, U256, I256, I256, I256, I256), Error> {
+        let g = greeks(&Inputs {
+            spot_wad: narrow_one(spot_wad)?,
+            strike_wad: narrow_one(strike_wad)?,
+            t_years_wad: years_wad_from_seconds_down(seconds_to_expiry),
+            vol_wad: narrow_one(vol_wad)?,
+            rate_wad: narrow_one(rate_wad)?,
+        })?;
+        let signed = |x: i128| I256::try_from(x).expect("RiskEngine::greeks: i128 fits int256");
+        Ok((
+            U256::from(g.call_wad),
+            U256::from(g.put_wad),
+            signed(g.delta_call_wad),
+            signed(g.delta_put_wad),
+            U256::from(g.gamma_wad),
+            U256::from(g.vega_wad),
+            signed(g.theta_call_wad),
+            signed(g.theta_put_wad),
+            signed(g.rho_call_wad),
+            signed(g.rho_put_wad),
+        ))
     }
 }
 

@@ -6,10 +6,11 @@ use alloy_primitives::{uint, Address, I256, U256};
 use alloy_sol_types::SolError;
 use motsu::prelude::*;
 use mutual_risk::{
-    black_scholes::{prices, years_wad_from_seconds_down, Inputs},
+    black_scholes::{greeks, prices, years_wad_from_seconds_down, Inputs},
     margin::{requirement_asset_up, MarginParams},
     stress::{worst_loss, Grid, Position},
     trade::{fees_asset_up, premium_asset_down, premium_asset_up, FeeSchedule},
+    MathError,
 };
 
 use super::*;
@@ -219,4 +220,62 @@ fn bad_inputs_are_refused_with_their_values(engine: Contract<RiskEngine>) {
     let mut swapped = curve();
     swapped.swap(3, 4);
     assert_eq!(price(swapped, schedule(), 60, 6), Err(Error::Math(EngineMathError { code: 10 })));
+}
+
+#[motsu::test]
+fn greeks_are_the_pure_crates(engine: Contract<RiskEngine>) {
+    let e = || engine.sender(caller());
+    let signed = |x: i128| I256::try_from(x).expect("i128");
+    // A one-month 2100 strike at spot 2000, 80%, 5%; a deep put; one second left.
+    for (spot, strike, seconds) in
+        [(2000, 2100, 30 * 86_400), (2000, 1000, 7 * 86_400), (2000, 2000, 1)]
+    {
+        let inputs = Inputs {
+            spot_wad: spot * W,
+            strike_wad: strike * W,
+            t_years_wad: years_wad_from_seconds_down(seconds),
+            vol_wad: 8 * W / 10,
+            rate_wad: W / 20,
+        };
+        let g = greeks(&inputs).expect("the pure crate prices it");
+        assert_eq!(
+            e().greeks(
+                U256::from(inputs.spot_wad),
+                U256::from(inputs.strike_wad),
+                seconds,
+                U256::from(inputs.rate_wad),
+                U256::from(inputs.vol_wad),
+            ),
+            Ok((
+                U256::from(g.call_wad),
+                U256::from(g.put_wad),
+                signed(g.delta_call_wad),
+                signed(g.delta_put_wad),
+                U256::from(g.gamma_wad),
+                U256::from(g.vega_wad),
+                signed(g.theta_call_wad),
+                signed(g.theta_put_wad),
+                signed(g.rho_call_wad),
+                signed(g.rho_put_wad),
+            ))
+        );
+        // The greeks agree with the trade pricer's prices.
+        let p = prices(&inputs).expect("prices");
+        assert_eq!((g.call_wad, g.put_wad), (p.call_wad, p.put_wad));
+    }
+    // Refusals: no time, no volatility, a spot beyond 128 bits.
+    let math = |error: MathError| Err(Error::Math(EngineMathError { code: error.code() }));
+    assert_eq!(
+        e().greeks(wad(2000), wad(2100), 0, U256::ZERO, WAD),
+        math(MathError::TimeOutOfRange { t_years_wad: 0 })
+    );
+    assert_eq!(
+        e().greeks(wad(2000), wad(2100), 60, U256::ZERO, U256::ZERO),
+        math(MathError::VolOutOfRange { vol_wad: 0 })
+    );
+    let big = U256::from(u128::MAX) + U256::from(1);
+    assert_eq!(
+        e().greeks(big, wad(2100), 60, U256::ZERO, WAD),
+        Err(Error::ValueOutOfRange(EngineValueOutOfRange { value: big }))
+    );
 }

@@ -15,7 +15,7 @@ use stylus_sdk::call::{MutatingCallContext, StaticCallContext};
 use crate::calls::{selector, word};
 
 /// Every function these calls make, as its canonical signature.
-pub const SIGNATURES: [&str; 14] = [
+pub const SIGNATURES: [&str; 15] = [
     TRADE_SIGNATURE,
     SETTLE_BOARD_SIGNATURE,
     PAYOFF_SIGNATURE,
@@ -25,6 +25,7 @@ pub const SIGNATURES: [&str; 14] = [
     REQUIRED_COLLATERAL_SIGNATURE,
     TRADE_PRICE_SIGNATURE,
     BOOK_RISK_SIGNATURE,
+    GREEKS_SIGNATURE,
     MARKET_IDS_SIGNATURE,
     SPOT_SIGNATURE,
     STRIKE_INFO_SIGNATURE,
@@ -51,6 +52,10 @@ const TRADE_PRICE_SIGNATURE: &str =
     "tradePrice(uint256,uint256,uint64,uint256,bool,bool,uint256,uint256[],uint256[],uint8)";
 /// `IRiskEngine.bookRisk`.
 const BOOK_RISK_SIGNATURE: &str = "bookRisk(uint256,uint256,uint8,uint256[],uint256[],int256[])";
+/// `IRiskEngine.greeks`.
+const GREEKS_SIGNATURE: &str = "greeks(uint256,uint256,uint64,uint256,uint256)";
+/// The selector of [`GREEKS_SIGNATURE`].
+const GREEKS: [u8; 4] = selector(GREEKS_SIGNATURE);
 
 /// `IOptionListings.marketIds`.
 const MARKET_IDS_SIGNATURE: &str = "marketIds()";
@@ -412,6 +417,32 @@ pub fn book_risk(
         Arg::Array(lines),
     ];
     words(view_raw(context, engine, &encode(BOOK_RISK, &args))?)
+}
+
+/// `IRiskEngine(engine).greeks(spot, strike, secondsToExpiry, rate, vol)`: `[callWad,
+/// putWad, deltaCallWad, deltaPutWad, gammaWad, vegaWad, thetaCallWad, thetaPutWad,
+/// rhoCallWad, rhoPutWad]`, the signed ones as two's-complement words.
+///
+/// # Errors
+///
+/// The engine's revert data.
+pub fn greeks(
+    context: impl StaticCallContext,
+    engine: Address,
+    spot_wad: U256,
+    strike_wad: U256,
+    seconds_to_expiry: u64,
+    rate_wad: U256,
+    vol_wad: U256,
+) -> Result<[U256; 10], Vec<u8>> {
+    let args = [
+        Arg::Word(B256::from(spot_wad)),
+        Arg::Word(B256::from(strike_wad)),
+        Arg::Word(n(seconds_to_expiry)),
+        Arg::Word(B256::from(rate_wad)),
+        Arg::Word(B256::from(vol_wad)),
+    ];
+    words(view_raw(context, engine, &encode(GREEKS, &args))?)
 }
 
 /// `IOptionListings(listings).marketIds()`: the listed market ids.
