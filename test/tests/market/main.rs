@@ -1,0 +1,27 @@
+//! Cross-contract scenarios of the whole protocol wired together under motsu: the real
+//! `GovernanceParams`, `MutualVault` and `InsuranceFund`, the market's four programs
+//! (`OptionsMarket`, `OptionBook`, `OptionListings`, `RiskEngine`), with mocks only for the
+//! 6-decimal asset and the price and sequencer feeds (see `world.rs`).
+//!
+//! - `scenarios.rs`: premiums and fees landing where the split says, a 50% crash and its
+//!   settlement, a pool loss beyond the retention (the fund's cover, then a recorded
+//!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
+//!   trading cut-off second.
+//!
+//! After every step [`world::World::check`] proves conservation: every unit minted is held
+//! by a recorded account, the vault, the fund or the market, and each contract holds
+//! exactly what it books.
+//!
+//! Every rejected call is checked for its exact custom error and followed by a re-read of
+//! the state it could have touched: motsu keeps the storage of a top-level call that
+//! returns `Err` (nested calls are rolled back), so the re-reads catch a write made before
+//! an error. motsu does not model Stylus's reentrancy guard; the vault reads the pool's
+//! views from `market.book`, so no call here re-enters a program on the stack anyway.
+#![allow(clippy::too_many_lines, reason = "scenario tests read top to bottom")]
+#![allow(
+    clippy::result_large_err,
+    reason = "the market's errors carry their arguments by value (EIP-6093)"
+)]
+
+mod scenarios;
+mod world;
