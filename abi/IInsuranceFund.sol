@@ -165,7 +165,8 @@ interface IInsuranceFund {
     function cooldown() external view returns (uint64);
 
     /// @notice Returns the share of `marketId`'s fees the market should send to the fund, 18
-    /// decimals. With `coverage = fundAssets() * 1e18 / market.stressedLoss(marketId)`
+    /// decimals: `mutual_risk::trade::income_share_wad_up`, the function the market applies
+    /// to its fees. With `coverage = fundAssets() * 1e18 / market.stressedLoss(marketId)`
     /// (rounded down):
     /// - `base` (`insurance.baseIncomeShareWad`) when the stressed loss is zero, the target
     ///   (`insurance.targetCoverageWad`) is zero, or `coverage >= target`;

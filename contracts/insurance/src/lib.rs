@@ -74,7 +74,8 @@ use mutual_interfaces::{
     keys::{value_to_address, MARKET_KEY, VAULT_KEY},
 };
 use mutual_risk::{
-    fixed::{mul_div_down, mul_div_up, WAD},
+    fixed::{mul_div_down, WAD},
+    trade::income_share_wad_up,
     waterfall::{allocate_loss, split_largest_remainder, Layer},
     MathError,
 };
@@ -223,7 +224,8 @@ impl InsuranceFund {
     }
 
     /// Returns the share of `marketId`'s fees the market should send to the fund, 18
-    /// decimals. With `coverage = fundAssets() * 1e18 / market.stressedLoss(marketId)`
+    /// decimals: `mutual_risk::trade::income_share_wad_up`, the function the market applies
+    /// to its fees. With `coverage = fundAssets() * 1e18 / market.stressedLoss(marketId)`
     /// (rounded down):
     ///
     /// - `base` (`insurance.baseIncomeShareWad`) when the stressed loss is zero, the target
@@ -248,25 +250,13 @@ impl InsuranceFund {
             MAX_INCOME_SHARE_KEY,
             TARGET_COVERAGE_KEY,
         ])?;
-        let (base, target) = (values[1], values[3]);
-        let max = values[2].max(base);
+        let (base, max, target) = (values[1], values[2], values[3]);
         let Some(stressed) = self.market_stressed_loss(value_to_address(values[0]), market_id)
         else {
-            return Ok(max);
+            return Ok(max.max(base));
         };
-        if stressed.is_zero() || target.is_zero() {
-            return Ok(base);
-        }
-        // Rounds down: a lower coverage raises the fund's share (its favour). A coverage too
-        // large for 256 bits is above any target.
-        let coverage = mul_div_down(self.fund_total(), WAD, stressed).unwrap_or(U256::MAX);
-        if coverage >= target {
-            return Ok(base);
-        }
-        // Rounds up, in the fund's favour; at most `max - base`, since coverage < target.
-        let raise =
-            mul_div_up(max - base, target - coverage, target).map_err(|_| math_overflow())?;
-        Ok(base + raise) // base + raise <= max
+        income_share_wad_up(base, max, target, self.fund_total(), stressed)
+            .map_err(|_| math_overflow())
     }
 
     // =========================================================================================

@@ -4,7 +4,8 @@
 use alloy_primitives::{Address, U256};
 use mutual_interfaces::{flows, keys::value_to_address};
 use mutual_risk::{
-    fixed::{mul_div_down, mul_div_up, WAD},
+    fixed::{mul_div_down, WAD},
+    trade::income_share_wad_up,
     waterfall::split_largest_remainder,
 };
 
@@ -14,15 +15,12 @@ use crate::{call_failed, internal::at, math, OptionsMarket};
 impl OptionsMarket {
     /// The insurance fund's share of a trade's fees, 18 decimals, at most 1, given the
     /// underlying's stressed loss with the trade booked (from the book): the fund's own
-    /// rule (`InsuranceFund::income_share_wad`, on its governance keys) computed here,
-    /// because the fund's view reads `stressedLoss` from the market, which Stylus refuses
-    /// while the market is on the call stack (`docs/market.md`, "Reentrancy"):
-    ///
-    /// - `base` (`insurance.baseIncomeShareWad`) when the stressed loss or the target
-    ///   coverage (`insurance.targetCoverageWad`) is zero, or the fund's coverage
-    ///   `fundAssets / stressedLoss` (rounded down) reaches the target;
-    /// - else `base + (max - base) x (target - coverage) / target`, rounded up (the fund's
-    ///   favour), `max = max(insurance.maxIncomeShareWad, base)`.
+    /// rule, `mutual_risk::trade::income_share_wad_up` on the fund's governance keys
+    /// (`insurance.baseIncomeShareWad`, `insurance.maxIncomeShareWad`,
+    /// `insurance.targetCoverageWad`) and its `fundAssets()`, the function the fund's
+    /// `incomeShareWad` view calls; computed here because that view reads `stressedLoss`
+    /// from the market, which Stylus refuses while the market is on the call stack
+    /// (`docs/market.md`, "Reentrancy").
     pub(crate) fn income_share_wad(
         &self,
         insurance: Address,
@@ -30,20 +28,15 @@ impl OptionsMarket {
         values: &[U256],
     ) -> Result<U256, crate::Error> {
         let (base, target) = (values[at::BASE_SHARE], values[at::TARGET_COVERAGE]);
-        if stressed.is_zero() || target.is_zero() {
-            return Ok(base.min(WAD));
-        }
-        let max = values[at::MAX_SHARE].max(base);
-        let fund = flows::fund_assets(self, insurance).ok_or_else(|| call_failed(insurance))?;
-        // Rounds down: a lower coverage raises the fund's share. A coverage too large for
-        // 256 bits is above any target.
-        let coverage = mul_div_down(fund, WAD, stressed).unwrap_or(U256::MAX);
-        if coverage >= target {
-            return Ok(base.min(WAD));
-        }
-        // Rounds up, in the fund's favour; at most `max - base`, since coverage < target.
-        let raise = mul_div_up(max - base, target - coverage, target).map_err(math)?;
-        Ok((base + raise).min(WAD)) // base + raise <= max
+        // The fund is asked for its assets only when the coverage matters.
+        let fund = if stressed.is_zero() || target.is_zero() {
+            U256::ZERO
+        } else {
+            flows::fund_assets(self, insurance).ok_or_else(|| call_failed(insurance))?
+        };
+        let share = income_share_wad_up(base, values[at::MAX_SHARE], target, fund, stressed)
+            .map_err(math)?;
+        Ok(share.min(WAD))
     }
 
     /// Splits `fees` of a trade on `market_id`, whose stressed loss after the trade is

@@ -12,6 +12,10 @@
 //!   the premium (so a cheap far out-of-the-money option is not charged more fee than it
 //!   is worth), plus a utilization fee on the premium whose rate rises with the share of
 //!   the pool already committed, steeply past a kink: the price of adverse selection.
+//! - The insurance fund's share of the fees: a base share while the fund covers its
+//!   target multiple of the market's stressed loss, rising linearly to a maximum as the
+//!   coverage falls to zero (`income_share_wad_up`; the fund answers it as a view and the
+//!   market applies it mid-trade, one rule for both).
 //!
 //! ```
 //! use mutual_risk::trade::{premium_asset_up, trade_vol_wad, VolCurve};
@@ -243,6 +247,57 @@ pub fn fees_asset_up(
     Ok(Fees { spread, utilization, total })
 }
 
+/// The insurance fund's share of a market's fees, 18 decimals, from the fund's assets
+/// `fund_assets` and the market's stressed loss `stressed_loss` (the same units), the base
+/// and maximum shares and the target coverage (18 decimals). With
+/// `coverage = floor(fund_assets x 1e18 / stressed_loss)` (rounded down: a lower coverage
+/// raises the fund's share, in its favour):
+///
+/// - `base` when `stressed_loss` is zero, `target_coverage_wad` is zero, or
+///   `coverage >= target_coverage_wad` (a coverage beyond 256 bits is above any target);
+/// - else `base + ceil((max - base) x (target - coverage) / target)` with
+///   `max = max(max_share_wad, base)`: `base` at target coverage, rising linearly to `max`
+///   at zero coverage, rounded up (in the fund's favour).
+///
+/// The result lies in `[base, max(max_share_wad, base)]`; it is not capped at 1e18 (the
+/// caller applying it to fees does).
+///
+/// # Errors
+/// Never in practice: [`MathError::Overflow`] cannot occur since
+/// `(max - base) x (target - coverage) / target <= max - base`; the signature keeps the
+/// exact division's error type.
+///
+/// ```
+/// use alloy_primitives::U256;
+/// use mutual_risk::trade::income_share_wad_up;
+/// let w = |x: u64| U256::from(x) * U256::from(10u64.pow(16)); // x percent
+/// // 10% base, 40% max, target coverage 150%: at 75% coverage, half-way: 25%.
+/// assert_eq!(income_share_wad_up(w(10), w(40), w(150), U256::from(75), U256::from(100)), Ok(w(25)));
+/// // At or above target, and with nothing at risk: the base.
+/// assert_eq!(income_share_wad_up(w(10), w(40), w(150), U256::from(150), U256::from(100)), Ok(w(10)));
+/// assert_eq!(income_share_wad_up(w(10), w(40), w(150), U256::ZERO, U256::ZERO), Ok(w(10)));
+/// ```
+pub fn income_share_wad_up(
+    base_share_wad: U256,
+    max_share_wad: U256,
+    target_coverage_wad: U256,
+    fund_assets: U256,
+    stressed_loss: U256,
+) -> Result<U256, MathError> {
+    let (base, target) = (base_share_wad, target_coverage_wad);
+    if stressed_loss.is_zero() || target.is_zero() {
+        return Ok(base);
+    }
+    let coverage = mul_div_down(fund_assets, WAD, stressed_loss).unwrap_or(U256::MAX);
+    if coverage >= target {
+        return Ok(base);
+    }
+    let max = max_share_wad.max(base);
+    // At most `max - base` (coverage < target), so `base + raise <= max` cannot overflow.
+    let raise = mul_div_up(max - base, target - coverage, target)?;
+    Ok(base + raise)
+}
+
 /// `10^(36 - decimals)`: from a product of two 18-decimal values to asset units.
 fn to_asset_divisor(decimals: u8) -> Result<U256, MathError> {
     if decimals > 18 {
@@ -440,6 +495,25 @@ mod tests {
             let want = if c == 0 { BigUint::from(0u8) } else if c >= n { BigUint::from(W) }
                        else { ceil(&(BigUint::from(c) * BigUint::from(W)), &BigUint::from(n)) };
             prop_assert_eq!(BigUint::from(got), want);
+        }
+
+        #[test]
+        fn income_share_is_exact(base in 0u128..=W, max in 0u128..=W, target in 0u128..4 * W, fund in 0u128..u128::MAX, stressed in 0u128..u128::MAX) {
+            let got = income_share_wad_up(U256::from(base), U256::from(max), U256::from(target), U256::from(fund), U256::from(stressed)).unwrap();
+            let w = BigUint::from(W);
+            let want = if stressed == 0 || target == 0 { BigUint::from(base) } else {
+                let coverage = BigUint::from(fund) * &w / BigUint::from(stressed);
+                let t = BigUint::from(target);
+                if coverage >= t { BigUint::from(base) } else {
+                    let top = BigUint::from(max.max(base));
+                    BigUint::from(base) + ceil(&((top - BigUint::from(base)) * (&t - coverage)), &t)
+                }
+            };
+            prop_assert_eq!(big(got), want);
+            // Within [base, max(max, base)], and never falling as the fund grows.
+            prop_assert!(got >= U256::from(base) && got <= U256::from(max.max(base)));
+            let richer = income_share_wad_up(U256::from(base), U256::from(max), U256::from(target), U256::from(fund).saturating_add(U256::from(W)), U256::from(stressed)).unwrap();
+            prop_assert!(richer <= got);
         }
 
         #[test]
