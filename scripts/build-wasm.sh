@@ -6,7 +6,9 @@
 #     vm_hooks-only imports, brotli-11 size <= 24576 bytes); so are the bench programs
 #     (crates/bs-bench: mutual-bs-bench, deployed by scripts/gas-report.sh in the localnet) and
 #     the test token (crates/erc20-program: mutual-erc20-program, a USDC-like ERC-20 the
-#     end-to-end tests and the gas report deploy beside the contracts);
+#     end-to-end tests and the gas report deploy beside the contracts) and the test feed
+#     (crates/aggregator-program: mutual-aggregator-program, a Chainlink-style aggregator
+#     with settable rounds, the market's spot and sequencer feeds there);
 #   - mutual-risk-probe (which exports every public function of mutual-risk) is built the
 #     same way and checked in library mode: the float and feature scan of the whole pure
 #     crate, without the entrypoint, import and size rules.
@@ -85,7 +87,7 @@ while IFS= read -r manifest; do
     [ -n "$name" ] || continue # a virtual manifest
     manifest_of[$name]="$ROOT/$manifest"
     case "$manifest" in
-        contracts/* | crates/bs-bench/* | crates/erc20-program/*)
+        contracts/* | crates/bs-bench/* | crates/erc20-program/* | crates/aggregator-program/*)
             contracts+=("$name")
             grep -qF "\"manifest_path\":\"$ROOT/$manifest\"" <<<"$members" || non_members+=("$name")
             ;;

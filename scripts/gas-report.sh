@@ -15,8 +15,10 @@
 #      the localnet (Nitro's ink pricing) and prints: the bench (noop, prices and greeks on
 #      representative inputs, greeks - noop, the hostios, the top functions by ink); then
 #      each program's size against the limit and entry cost, and the gas and ink of every
-#      user operation of GovernanceParams, InsuranceFund and MutualVault, uncached and
-#      cached (crates/localnet/src/bin/gas-report/protocol.rs).
+#      user operation of GovernanceParams, InsuranceFund, MutualVault and the options
+#      market (OptionsMarket with OptionBook, OptionListings and RiskEngine: quote, buy,
+#      sell, settle, claim), uncached and cached
+#      (crates/localnet/src/bin/gas-report/protocol.rs).
 #
 # Usage: scripts/gas-report.sh [--no-build] [--no-profile] [--no-protocol] [--top N]
 #   --no-build     use the artifacts already in target/ (fails if they are missing)

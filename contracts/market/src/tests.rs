@@ -219,6 +219,7 @@ impl Env {
         };
         mint(env.vault.address(), usdc(1_000_000));
         env.vault.sender(admin()).init(env.token.address(), usdc(1_000_000), usdc(1_000_000));
+        env.vault.sender(admin()).set_book(env.book.address());
         mint(env.fund.address(), usdc(100_000));
         env.fund.sender(admin()).init(env.token.address(), usdc(100_000), pct(10), usdc(200_000));
         mint(alice(), usdc(100_000));

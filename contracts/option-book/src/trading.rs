@@ -206,8 +206,15 @@ impl OptionBook {
             priced.nav = if let Some(nav) = nav {
                 nav
             } else {
+                // A quote: `vault.totalAssets()` would read this book's views while the
+                // book is on the call stack, which Stylus refuses (the vault would answer
+                // its buffered last mark). Value the pool here as the vault does with a
+                // fresh mark: its cash minus the book's liability before the trade.
                 let vault = value_to_address(values[at::VAULT]);
-                flows::total_assets(self, vault).ok_or_else(|| call_failed(vault))?
+                let cash = flows::vault_cash(self, vault).ok_or_else(|| call_failed(vault))?;
+                let (liability, ..) =
+                    self.pool_risk(ticket.now, values, None, B256::ZERO, false)?;
+                cash.saturating_sub(liability)
             };
             priced.stressed = focus.stressed;
             priced.utilization = utilization_wad_up(required, priced.nav).map_err(math)?;

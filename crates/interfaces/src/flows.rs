@@ -14,10 +14,11 @@ use crate::calls::{calldata, selector, view, word, write};
 
 /// Every function these calls make, as its canonical signature (checked by the tests to be
 /// declared in this crate's `sol_interface!` block).
-pub const SIGNATURES: [&str; 9] = [
+pub const SIGNATURES: [&str; 10] = [
     PULL_PAYOUT_SIGNATURE,
     NOTIFY_PREMIUM_SIGNATURE,
     TOTAL_ASSETS_SIGNATURE,
+    VALUATION_SIGNATURE,
     COVER_SIGNATURE,
     NOTIFY_INCOME_SIGNATURE,
     INCOME_SHARE_SIGNATURE,
@@ -32,6 +33,8 @@ const PULL_PAYOUT_SIGNATURE: &str = "pullPayout(bytes32,uint8,uint256)";
 const NOTIFY_PREMIUM_SIGNATURE: &str = "notifyPremium(bytes32,uint8,uint256)";
 /// `IMutualVault.totalAssets`.
 const TOTAL_ASSETS_SIGNATURE: &str = "totalAssets()";
+/// `IMutualVault.valuation`.
+const VALUATION_SIGNATURE: &str = "valuation()";
 /// `IInsuranceFund.cover`.
 const COVER_SIGNATURE: &str = "cover(uint8,bytes32,uint256)";
 /// `IInsuranceFund.notifyIncome`.
@@ -51,6 +54,8 @@ const PULL_PAYOUT: [u8; 4] = selector(PULL_PAYOUT_SIGNATURE);
 const NOTIFY_PREMIUM: [u8; 4] = selector(NOTIFY_PREMIUM_SIGNATURE);
 /// The selector of [`TOTAL_ASSETS_SIGNATURE`].
 const TOTAL_ASSETS: [u8; 4] = selector(TOTAL_ASSETS_SIGNATURE);
+/// The selector of [`VALUATION_SIGNATURE`].
+const VALUATION: [u8; 4] = selector(VALUATION_SIGNATURE);
 /// The selector of [`COVER_SIGNATURE`].
 const COVER: [u8; 4] = selector(COVER_SIGNATURE);
 /// The selector of [`NOTIFY_INCOME_SIGNATURE`].
@@ -119,6 +124,13 @@ pub fn notify_premium(
 #[must_use]
 pub fn total_assets(context: impl StaticCallContext, vault: Address) -> Option<U256> {
     first(view(context, vault, &calldata(TOTAL_ASSETS, &[])))
+}
+
+/// The pool's cash in `IMutualVault(vault).valuation()` (its first word): the assets the
+/// vault holds for the pool, which it reads from no other program.
+#[must_use]
+pub fn vault_cash(context: impl StaticCallContext, vault: Address) -> Option<U256> {
+    first(view(context, vault, &calldata(VALUATION, &[])))
 }
 
 /// `IInsuranceFund(fund).cover(kind, marketId, amount)`: what the fund paid.

@@ -87,6 +87,7 @@ mod declarations {
             function notifyPremium(bytes32 marketId, uint8 reason, uint256 amount) external;
             /// The pool's NAV: cash plus receivable minus the marked liability, floored at 0.
             function totalAssets() external view returns (uint256);
+            function valuation() external view returns (uint256, uint256, uint256, uint256, uint64, bool);
         }
 
         /// What the `InsuranceFund` and the `MutualVault` need from the `OptionsMarket`; the market must implement every function.

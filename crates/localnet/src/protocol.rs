@@ -1,15 +1,19 @@
 //! Mutual deployed in the localnet: the artifacts `scripts/build-wasm.sh` writes, the
 //! governance parameter set the contracts read, and one call that deploys the collateral
 //! token, `GovernanceParams`, the `InsuranceFund` and the `MutualVault` through their
-//! constructors, as the end-to-end tests (`test/tests/e2e/`) and the gas report do; and
-//! [`MarketStandIn`], a native stand-in for the options market's views while the market has
-//! no program.
+//! constructors, as the end-to-end tests (`test/tests/e2e/`) and the gas report do;
+//! [`MarketStandIn`], a native stand-in for the options market's views, for the tests of
+//! the vault and the fund alone; and the options market itself ([`MarketPrograms`]: the
+//! `RiskEngine`, `OptionListings`, `OptionBook` and `OptionsMarket` programs with two test
+//! feeds, deployed after the protocol with every key they read registered by
+//! [`Config::with_market`]).
 //!
 //! Everything here speaks ABI only: keys are derived from their documented names
 //! ([`key`]: `keccak256(name)`, as `cast keccak` derives them), constructor arguments are
-//! ABI-encoded, and the programs are the exact wasm files of `target/stylus/`. The market
-//! slots in the same way once it exists: an artifact name in [`Artifacts`], its keys in
-//! [`Config::new`], a step in [`Protocol::deploy`].
+//! ABI-encoded, and the programs are the exact wasm files of `target/stylus/`. The market's
+//! programs are called through the bindings of their generated interfaces under `abi/`
+//! ([`IOptionsMarket`], [`IOptionBook`], [`IOptionListings`]) and the test feed through
+//! [`ITestAggregator`].
 //!
 //! ```no_run
 //! use mutual_localnet::protocol::{Artifacts, Config, Protocol};
@@ -25,10 +29,12 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{aliases::U80, keccak256, Address, B256, I256, U256};
 use alloy_sol_types::{sol, sol_data, SolCall, SolType};
 
-use crate::{DeployError, DeployOptions, Deployment, Localnet, NativeCall, NativeOutcome};
+use crate::{
+    create_address, DeployError, DeployOptions, Deployment, Localnet, NativeCall, NativeOutcome,
+};
 
 /// The package of the test token (`crates/erc20-program`).
 pub const ERC20_PACKAGE: &str = "mutual-erc20-program";
@@ -38,9 +44,28 @@ pub const GOVERNANCE_PACKAGE: &str = "mutual-governance";
 pub const INSURANCE_PACKAGE: &str = "mutual-insurance";
 /// The package of the `MutualVault` (`contracts/vault`).
 pub const VAULT_PACKAGE: &str = "mutual-vault";
+/// The package of the `RiskEngine` (`contracts/risk-engine`).
+pub const RISK_ENGINE_PACKAGE: &str = "mutual-risk-engine";
+/// The package of `OptionListings` (`contracts/option-listings`).
+pub const LISTINGS_PACKAGE: &str = "mutual-option-listings";
+/// The package of the `OptionBook` (`contracts/option-book`).
+pub const BOOK_PACKAGE: &str = "mutual-option-book";
+/// The package of the `OptionsMarket` (`contracts/market`).
+pub const MARKET_PACKAGE: &str = "mutual-market";
+/// The package of the test feed (`crates/aggregator-program`).
+pub const AGGREGATOR_PACKAGE: &str = "mutual-aggregator-program";
 /// Every package [`Artifacts::load`] reads, in deployment order.
-pub const PACKAGES: [&str; 4] =
-    [ERC20_PACKAGE, GOVERNANCE_PACKAGE, INSURANCE_PACKAGE, VAULT_PACKAGE];
+pub const PACKAGES: [&str; 9] = [
+    ERC20_PACKAGE,
+    GOVERNANCE_PACKAGE,
+    INSURANCE_PACKAGE,
+    VAULT_PACKAGE,
+    RISK_ENGINE_PACKAGE,
+    LISTINGS_PACKAGE,
+    BOOK_PACKAGE,
+    MARKET_PACKAGE,
+    AGGREGATOR_PACKAGE,
+];
 
 /// Direction `0` of a governance key: a higher value is safer.
 pub const HIGHER_IS_SAFER: u8 = 0;
@@ -125,6 +150,26 @@ pub mod names {
     pub const MARKET_OR_VAULT_ROLE: &str = "MARKET_OR_VAULT";
     /// Role named when a redeem request names another controller than its caller's.
     pub const CONTROLLER_ROLE: &str = "CONTROLLER";
+    /// The `OptionListings`' address key.
+    pub const LISTINGS: &str = "market.listings";
+    /// The `RiskEngine`'s address key.
+    pub const RISK_ENGINE: &str = "market.riskEngine";
+    /// The address allowed to list markets, boards and strikes.
+    pub const LISTER: &str = "market.lister";
+    /// The L2 sequencer-uptime feed (zero: no sequencer gate).
+    pub const SEQUENCER_FEED: &str = "market.sequencerFeed";
+    /// Seconds after the sequencer comes back up before trades resume.
+    pub const SEQUENCER_GRACE: &str = "market.sequencerGrace";
+    /// Seconds before expiry at which a board stops trading.
+    pub const TRADING_CUTOFF: &str = "market.tradingCutoff";
+    /// The pool's retention of a board's settlement loss, a fraction of its NAV (WAD).
+    pub const RETENTION: &str = "market.retentionWad";
+    /// The settler's bounty, in asset units, paid from the market's reserve.
+    pub const SETTLE_BOUNTY: &str = "market.settleBounty";
+    /// Role named when a call needs the lister.
+    pub const LISTER_ROLE: &str = "LISTER";
+    /// Role named when a call needs the book (the listings' writes).
+    pub const BOOK_ROLE: &str = "BOOK";
 }
 
 /// `keccak256(name)`: a governance key, pause scope or role from its documented name.
@@ -168,6 +213,16 @@ pub struct Artifacts {
     pub insurance: Vec<u8>,
     /// `mutual-vault.wasm`.
     pub vault: Vec<u8>,
+    /// `mutual-risk-engine.wasm`.
+    pub risk_engine: Vec<u8>,
+    /// `mutual-option-listings.wasm`.
+    pub listings: Vec<u8>,
+    /// `mutual-option-book.wasm`.
+    pub book: Vec<u8>,
+    /// `mutual-market.wasm`.
+    pub market: Vec<u8>,
+    /// `mutual-aggregator-program.wasm`: the test feed.
+    pub aggregator: Vec<u8>,
 }
 
 impl Artifacts {
@@ -196,7 +251,17 @@ impl Artifacts {
         }
         let mut files = files.into_iter();
         let mut next = || files.next().unwrap_or_default();
-        Ok(Self { erc20: next(), governance: next(), insurance: next(), vault: next() })
+        Ok(Self {
+            erc20: next(),
+            governance: next(),
+            insurance: next(),
+            vault: next(),
+            risk_engine: next(),
+            listings: next(),
+            book: next(),
+            market: next(),
+            aggregator: next(),
+        })
     }
 }
 
@@ -344,6 +409,107 @@ impl Config {
             vault_symbol: text_word("mUSDC"),
             params,
         }
+    }
+
+    /// [`Config::new`] with every key the market's programs read registered (the address
+    /// keys holding the addresses [`Protocol::deploy`] and [`MarketPrograms::deploy`] deploy
+    /// at, predicted from the deployer's nonces: [`MarketAddresses::predict`]), the values of
+    /// the motsu fixture of `contracts/market/src/tests.rs` (`Env::new`):
+    ///
+    /// - addresses: `mutual.market`, `mutual.vault`, `mutual.insurance`, `market.book`,
+    ///   `market.listings`, `market.riskEngine` and `market.sequencerFeed` the deployed
+    ///   programs; `mutual.treasury` [`TREASURY`]; `market.lister` the admin;
+    /// - the sequencer's grace 1 hour; rate 5%; base IV within 10% to 300%, skew within 50%
+    ///   to 200%; tenors of 1 to 90 days; heartbeats up to 1 day; impact 0.001 per unit; a
+    ///   spread fee of 3 bp of the notional capped at 12.5% of the premium; the utilization
+    ///   fee 0.1% rising by 1% to the 80% kink and by 50% beyond; utilization at most 90%;
+    ///   trades of at least 0.01 and at most 1,000 written per strike and side; a 1-hour
+    ///   cut-off; a stress grid of spot -50%/+50% and volatility +50%; stress capacity 50%
+    ///   of the NAV plus 50% of the fund; no coverage floor; fee weights 6 (LPs), 2
+    ///   (reserve), 2 (treasury); retention 10% of the NAV; a settlement bounty of 5 units
+    ///   of the asset (5 USDC);
+    /// - the fund's share keys of [`Config::new`] (10% rising to 40% below 150% coverage).
+    ///
+    /// The bounds are wide (`[0, type(uint256).max]`, addresses `[0, 2^160 - 1]`): the
+    /// localnet's, not a deployment list. Directions: the market's limits and bounds lower
+    /// is safer, its fees, floors and cut-offs higher is safer, the rest neither.
+    #[must_use]
+    pub fn with_market(tranches: u8) -> Self {
+        let base = Self::new(tranches);
+        let at = MarketAddresses::predict(base.deployer);
+        let (insurance, vault) =
+            (create_address(base.deployer, 2), create_address(base.deployer, 3));
+        let pct = |x: u64| WAD * U256::from(x) / U256::from(100);
+        let secs = |x: u64| U256::from(x);
+        let mut config = base
+            .with(key(names::MARKET), address_value(at.market))
+            .with(key(names::VAULT), address_value(vault))
+            .with(key(names::INSURANCE), address_value(insurance))
+            .with(key(names::TREASURY), address_value(TREASURY))
+            .with(key(names::BOOK), address_value(at.book));
+        let admin = config.admin;
+        let address = |name: &str, account: Address| Param {
+            key: key(name),
+            value: address_value(account),
+            min: U256::ZERO,
+            max: MAX_ADDRESS_VALUE,
+            direction: NEITHER,
+        };
+        config.params.extend([
+            address(names::LISTINGS, at.listings),
+            address(names::RISK_ENGINE, at.risk_engine),
+            address(names::LISTER, admin),
+            address(names::SEQUENCER_FEED, at.sequencer_feed),
+        ]);
+        let values: [(&str, U256, u8); 30] = [
+            (names::SEQUENCER_GRACE, secs(3600), HIGHER_IS_SAFER),
+            ("market.rateWad", pct(5), NEITHER),
+            ("market.minIvWad", pct(10), NEITHER),
+            ("market.maxIvWad", pct(300), NEITHER),
+            ("market.minSkewWad", pct(50), NEITHER),
+            ("market.maxSkewWad", pct(200), NEITHER),
+            ("market.minTenor", secs(DAY), HIGHER_IS_SAFER),
+            ("market.maxTenor", secs(90 * DAY), LOWER_IS_SAFER),
+            ("market.maxHeartbeat", secs(DAY), LOWER_IS_SAFER),
+            ("market.impactWad", WAD / U256::from(1000), HIGHER_IS_SAFER),
+            ("market.spreadFeeWad", WAD * U256::from(3) / U256::from(10_000), HIGHER_IS_SAFER),
+            ("market.spreadCapWad", pct(125) / U256::from(10), HIGHER_IS_SAFER),
+            ("market.utilFeeBaseWad", WAD / U256::from(1000), HIGHER_IS_SAFER),
+            ("market.utilFeeKinkWad", pct(80), LOWER_IS_SAFER),
+            ("market.utilFeeSlopeBelowWad", pct(1), HIGHER_IS_SAFER),
+            ("market.utilFeeSlopeAboveWad", pct(50), HIGHER_IS_SAFER),
+            ("market.maxUtilizationWad", pct(90), LOWER_IS_SAFER),
+            ("market.minTradeWad", pct(1), HIGHER_IS_SAFER),
+            ("market.maxStrikeOiWad", WAD * U256::from(1000), LOWER_IS_SAFER),
+            (names::TRADING_CUTOFF, secs(3600), HIGHER_IS_SAFER),
+            ("market.stressSpotDownWad", pct(50), HIGHER_IS_SAFER),
+            ("market.stressSpotUpWad", pct(50), HIGHER_IS_SAFER),
+            ("market.stressVolUpWad", pct(50), HIGHER_IS_SAFER),
+            ("market.poolStressLimitWad", pct(50), LOWER_IS_SAFER),
+            ("market.insuranceCreditWad", pct(50), LOWER_IS_SAFER),
+            ("market.minCoverageWad", U256::ZERO, HIGHER_IS_SAFER),
+            ("market.lpFeeWeight", U256::from(6), NEITHER),
+            ("market.reserveFeeWeight", U256::from(2), NEITHER),
+            ("market.treasuryFeeWeight", U256::from(2), NEITHER),
+            (names::RETENTION, pct(10), NEITHER),
+        ];
+        for (name, value, direction) in values {
+            config.params.push(Param {
+                key: key(name),
+                value,
+                min: U256::ZERO,
+                max: U256::MAX,
+                direction,
+            });
+        }
+        config.params.push(Param {
+            key: key(names::SETTLE_BOUNTY),
+            value: U256::from(5 * USDC),
+            min: U256::ZERO,
+            max: U256::MAX,
+            direction: NEITHER,
+        });
+        config
     }
 
     /// Sets the initial value of `key`.
@@ -512,6 +678,264 @@ fn construct(
 ) -> Result<Deployment, DeployError> {
     let options = DeployOptions { constructor: Some(arguments), ..DeployOptions::default() };
     net.deploy_with(deployer, wasm, &options)
+}
+
+/// The treasury of [`Config::with_market`]: an account.
+pub const TREASURY: Address = Address::repeat_byte(0x77);
+/// The deployer's nonce of the first market program: after the token, governance, the fund
+/// and the vault of [`Protocol::deploy`] (nonces 0 to 3).
+pub const MARKET_FIRST_NONCE: u64 = 4;
+/// The spot feed's decimals (Chainlink's USD feeds).
+pub const SPOT_FEED_DECIMALS: u8 = 8;
+
+sol!(
+    #[sol(all_derives)]
+    "../../abi/IOptionsMarket.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../abi/IOptionBook.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../abi/IOptionListings.sol"
+);
+
+sol! {
+    /// `TestAggregator` (`crates/aggregator-program`): a Chainlink-style feed whose owner
+    /// records rounds; the market's spot and sequencer feeds in the localnet.
+    #[sol(all_derives)]
+    interface ITestAggregator {
+        /// `account` is not the owner.
+        error AggregatorUnauthorizedAccount(address account);
+        /// The constructor's owner is zero.
+        error AggregatorInvalidOwner(address owner);
+        /// `setRound` of round 0.
+        error AggregatorInvalidRound(uint80 roundId);
+        /// A round never recorded: `Error("No data present")`.
+        error Error(string message);
+        /// Emitted by `setRound`.
+        event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
+        /// The owner.
+        function owner() external view returns (address);
+        /// The answers' decimals.
+        function decimals() external view returns (uint8);
+        /// "Mutual test feed".
+        function description() external view returns (string memory);
+        /// 4.
+        function version() external view returns (uint256);
+        /// The latest round's id (0 before any).
+        function latestRound() external view returns (uint256);
+        /// The round recorded last.
+        function latestRoundData() external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
+        /// Round `roundId` as recorded.
+        function getRoundData(uint80 roundId) external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
+        /// Records round `roundId` and makes it the latest (the owner only).
+        function setRound(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound) external;
+    }
+}
+
+/// `setRound(round, answer, updatedAt, updatedAt, round)`: a complete round started and
+/// updated at `updated_at`.
+#[must_use]
+pub fn set_round_call(round: u64, answer: I256, updated_at: u64) -> ITestAggregator::setRoundCall {
+    ITestAggregator::setRoundCall {
+        roundId: U80::from(round),
+        answer,
+        startedAt: U256::from(updated_at),
+        updatedAt: U256::from(updated_at),
+        answeredInRound: U80::from(round),
+    }
+}
+
+/// `usd` whole dollars as an answer of the spot feed ([`SPOT_FEED_DECIMALS`] decimals).
+#[must_use]
+pub fn usd_answer(usd: u64) -> I256 {
+    I256::try_from(U256::from(usd) * U256::from(100_000_000u64)).unwrap_or(I256::MAX)
+}
+
+/// The ABI encoding of the test feed's constructor arguments: `(uint8 decimals, address
+/// owner)`.
+#[must_use]
+pub fn aggregator_constructor(decimals: u8, owner: Address) -> Vec<u8> {
+    type Args = (sol_data::Uint<8>, sol_data::Address);
+    Args::abi_encode_params(&(decimals, owner))
+}
+
+/// The ABI encoding of the constructor arguments of `OptionsMarket`, `OptionBook` and
+/// `OptionListings`: `(address asset, address governance)`.
+#[must_use]
+pub fn market_constructor(asset: Address, governance: Address) -> Vec<u8> {
+    type Args = (sol_data::Address, sol_data::Address);
+    Args::abi_encode_params(&(asset, governance))
+}
+
+/// Where [`MarketPrograms::deploy`] deploys: the `CREATE` addresses of the deployer at
+/// nonces [`MARKET_FIRST_NONCE`] to `MARKET_FIRST_NONCE + 5`, in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketAddresses {
+    /// The `RiskEngine` (no constructor).
+    pub risk_engine: Address,
+    /// `OptionListings`.
+    pub listings: Address,
+    /// The `OptionBook`.
+    pub book: Address,
+    /// The `OptionsMarket`.
+    pub market: Address,
+    /// The spot feed (ETH/USD, [`SPOT_FEED_DECIMALS`] decimals).
+    pub spot_feed: Address,
+    /// The sequencer-uptime feed (0 decimals: 0 up, 1 down).
+    pub sequencer_feed: Address,
+}
+
+impl MarketAddresses {
+    /// The addresses of `deployer`'s nonces [`MARKET_FIRST_NONCE`] and after.
+    #[must_use]
+    pub fn predict(deployer: Address) -> Self {
+        let at = |i: u64| create_address(deployer, MARKET_FIRST_NONCE + i);
+        Self {
+            risk_engine: at(0),
+            listings: at(1),
+            book: at(2),
+            market: at(3),
+            spot_feed: at(4),
+            sequencer_feed: at(5),
+        }
+    }
+}
+
+/// The options market as deployed by [`MarketPrograms::deploy`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarketPrograms {
+    /// The addresses.
+    pub at: MarketAddresses,
+    /// The owner of both feeds (the governance admin).
+    pub feed_owner: Address,
+    /// The deployments, in the order of [`MarketAddresses`]: engine, listings, book,
+    /// market, spot feed, sequencer feed.
+    pub deployments: Vec<Deployment>,
+}
+
+impl MarketPrograms {
+    /// Deploys, from `config.deployer` right after [`Protocol::deploy`] (its nonces
+    /// [`MARKET_FIRST_NONCE`] on): the `RiskEngine`, `OptionListings`, the `OptionBook` and
+    /// the `OptionsMarket` (each `constructor(asset, governance)` but the engine), the spot
+    /// feed (8 decimals) and the sequencer feed (0 decimals), both owned by the admin. With
+    /// [`Config::with_market`], governance already holds their addresses.
+    ///
+    /// # Errors
+    /// The first deployment that fails, or a program deployed elsewhere than
+    /// [`MarketAddresses::predict`] says (the deployer's nonce was not 4).
+    pub fn deploy(
+        net: &mut Localnet,
+        artifacts: &Artifacts,
+        protocol: &Protocol,
+        config: &Config,
+    ) -> Result<Self, String> {
+        let deployer = config.deployer;
+        let expected = MarketAddresses::predict(deployer);
+        let (asset, governance) = (protocol.usdc, protocol.governance);
+        let fail = |e: DeployError| e.to_string();
+        let mut deployments = vec![net.deploy(deployer, &artifacts.risk_engine).map_err(fail)?];
+        for wasm in [&artifacts.listings, &artifacts.book, &artifacts.market] {
+            let arguments = market_constructor(asset, governance);
+            deployments.push(construct(net, deployer, wasm, arguments).map_err(fail)?);
+        }
+        for decimals in [SPOT_FEED_DECIMALS, 0] {
+            let arguments = aggregator_constructor(decimals, config.admin);
+            deployments
+                .push(construct(net, deployer, &artifacts.aggregator, arguments).map_err(fail)?);
+        }
+        let got: Vec<Address> = deployments.iter().map(|d| d.address).collect();
+        let at = MarketAddresses {
+            risk_engine: got[0],
+            listings: got[1],
+            book: got[2],
+            market: got[3],
+            spot_feed: got[4],
+            sequencer_feed: got[5],
+        };
+        if at != expected {
+            return Err(format!(
+                "the market's programs were deployed at {at:?}, not at the addresses governance \
+                 holds ({expected:?}): deploy them right after Protocol::deploy"
+            ));
+        }
+        Ok(Self { at, feed_owner: config.admin, deployments })
+    }
+
+    /// Every program's address: engine, listings, book, market, the two feeds.
+    #[must_use]
+    pub fn programs(&self) -> [Address; 6] {
+        let a = &self.at;
+        [a.risk_engine, a.listings, a.book, a.market, a.spot_feed, a.sequencer_feed]
+    }
+
+    /// Opens ETH for trading at `now`: the spot feed's round 1 at `spot_usd` (updated now),
+    /// the sequencer feed's round 1 up since two hours (past the 1-hour grace), then, as the
+    /// lister (the admin), `listMarket(market_id, spot feed, heartbeat 1 hour)`, a board
+    /// expiring at `expiry` with base IV `base_iv_wad`, and one strike per `(strikeWad,
+    /// skewWad)` of `strikes`. Returns the board id and the strike ids.
+    ///
+    /// # Errors
+    /// The first call that fails, with its revert data.
+    pub fn list(
+        &self,
+        net: &mut Localnet,
+        market_id: B256,
+        spot_usd: u64,
+        (expiry, base_iv_wad): (u64, U256),
+        strikes: &[(U256, U256)],
+    ) -> Result<(u64, Vec<u64>), String> {
+        let now = net.timestamp();
+        let owner = self.feed_owner;
+        let spot = set_round_call(1, usd_answer(spot_usd), now);
+        call(net, owner, self.at.spot_feed, &spot)?;
+        let up = set_round_call(1, I256::ZERO, now.saturating_sub(2 * 3600));
+        call(net, owner, self.at.sequencer_feed, &up)?;
+        let listings = self.at.listings;
+        let list = IOptionListings::listMarketCall {
+            marketId: market_id,
+            oracle: self.at.spot_feed,
+            heartbeat: 3600,
+        };
+        call(net, owner, listings, &list)?;
+        let board =
+            IOptionListings::listBoardCall { marketId: market_id, expiry, baseIvWad: base_iv_wad };
+        let board_id = call(net, owner, listings, &board)?._0;
+        let mut ids = Vec::with_capacity(strikes.len());
+        for &(strike_wad, skew_wad) in strikes {
+            let strike = IOptionListings::listStrikeCall {
+                boardId: board_id,
+                strikeWad: strike_wad,
+                skewWad: skew_wad,
+            };
+            ids.push(call(net, owner, listings, &strike)?._0);
+        }
+        Ok((board_id, ids))
+    }
+}
+
+/// Sends `call` from `from` to `to`; its decoded return, or the failure with its revert
+/// data.
+fn call<C: SolCall>(
+    net: &mut Localnet,
+    from: Address,
+    to: Address,
+    call: &C,
+) -> Result<C::Return, String> {
+    let result = net.call(from, to, &call.abi_encode(), U256::ZERO);
+    if !result.success {
+        return Err(format!(
+            "{} failed: {} (output 0x{})",
+            C::SIGNATURE,
+            result.error.as_deref().unwrap_or("reverted"),
+            alloy_primitives::hex::encode(&result.output)
+        ));
+    }
+    C::abi_decode_returns(&result.output, true).map_err(|e| format!("{}: {e}", C::SIGNATURE))
 }
 
 sol! {

@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use mutual_interfaces::IErc20;
+use mutual_interfaces::{calls, IErc20};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
@@ -46,6 +46,8 @@ pub struct MockPoolVault {
     paid: StorageMap<u8, StorageU256>,
     /// Whether every call reverts.
     failing: StorageBool,
+    /// The book whose liability `valuation` adds back to the NAV as cash (zero: none).
+    book: StorageAddress,
 }
 
 // SAFETY: `MockPoolVault` is deployed as a whole contract (see the crate docs).
@@ -63,6 +65,11 @@ impl MockPoolVault {
     /// Sets what `totalAssets` returns.
     pub fn set_nav(&mut self, nav: U256) {
         self.nav.set(nav);
+    }
+
+    /// Sets the book whose liability [`MockPoolVault::valuation`] adds to the NAV.
+    pub fn set_book(&mut self, book: Address) {
+        self.book.set(book);
     }
 
     /// Makes every call revert (or work again).
@@ -95,6 +102,29 @@ impl MockPoolVault {
             return Err(Vec::new());
         }
         Ok(self.nav.get())
+    }
+
+    /// Returns `(cash, receivable, liability, required, markTime, fresh)` in the shape of
+    /// the real vault's, consistent with the settable NAV: the liability is the book's
+    /// `poolLiability` (0 without a book) and the cash `nav + liability`, so that
+    /// `cash - liability` (how the book's `quote` values the pool) is the NAV.
+    ///
+    /// # Errors
+    ///
+    /// * Empty revert data while failing or if the book's view fails.
+    #[allow(clippy::type_complexity, reason = "the ABI return tuple of the real vault")]
+    pub fn valuation(&self) -> Result<(U256, U256, U256, U256, u64, bool), Vec<u8>> {
+        if self.failing.get() {
+            return Err(Vec::new());
+        }
+        let book = self.book.get();
+        let (liability, time) = if book.is_zero() {
+            (U256::ZERO, 0)
+        } else {
+            let (liability, _, time) = calls::pool_liability(self, book).ok_or_else(Vec::new)?;
+            (liability, time)
+        };
+        Ok((self.nav.get() + liability, U256::ZERO, liability, U256::ZERO, time, true))
     }
 
     /// Pays the caller `min(amount, cash)`; returns it.

@@ -1,13 +1,16 @@
 //! End to end on the deployed artifacts: the exact wasm of `target/stylus/` (the token
-//! `TestUsdc`, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`) deployed in
-//! `mutual-localnet` (Nitro's activation checks and ink pricing), constructed through the
-//! Stylus constructor convention, and driven through ABI calls only (`mutual-abi`'s alloy
-//! bindings). The market has no program yet: its address sends the market's calls, and a
-//! native stand-in answers the views the vault reads (`MarketStandIn`).
+//! `TestUsdc`, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`, and the market's
+//! `RiskEngine`, `OptionListings`, `OptionBook` and `OptionsMarket` with the test feed
+//! `TestAggregator`) deployed in `mutual-localnet` (Nitro's activation checks and ink
+//! pricing), constructed through the Stylus constructor convention, and driven through ABI
+//! calls only (`mutual-abi`'s alloy bindings, and those of `abi/IOptions*.sol` in
+//! `mutual_localnet::protocol`). The tests of the vault and the fund alone play the market
+//! from an account, with a native stand-in answering the views the vault reads
+//! (`MarketStandIn`); `market.rs` deploys the real one.
 //!
-//! **Artifacts.** The first test to need them runs `scripts/build-wasm.sh --package
-//! mutual-erc20-program --package mutual-governance --package mutual-insurance --package
-//! mutual-vault` once per test binary (a no-op rebuild takes a few seconds), so the
+//! **Artifacts.** The first test to need them runs `scripts/build-wasm.sh --package <p>`
+//! for every package of `mutual_localnet::protocol::PACKAGES` once per test binary (a
+//! no-op rebuild takes a few seconds), so the
 //! programs tested are always those of the source tree; if the build fails (no `web196`
 //! toolchain: run `scripts/setup.sh`), every test fails with the build's output. Set
 //! `MUTUAL_E2E_NO_BUILD=1` to use the files already in `target/stylus/` instead; a missing
@@ -28,6 +31,11 @@
 //! - `vault.rs`: deposits and mints at a fresh mark, the hold time and the redeem delay,
 //!   claims by `redeem` and `withdraw`, the market's premiums and payouts, the locked
 //!   collateral, the stale mark and its buffer, the deficit, pauses;
+//! - `market.rs`: the options market's four programs (`RiskEngine`, `OptionListings`,
+//!   `OptionBook`, `OptionsMarket`) with the test feeds (`crates/aggregator-program`):
+//!   wiring, `quote`, `buy`, `sell`, `settle`, `claim`, the balances and events of each,
+//!   a late trade, a stale price, a wrong settlement round, a second claim; the vault's
+//!   NAV fresh while the market is on the stack (no `StaleMark`, no refused frame);
 //! - `token.rs`: the ERC-20 program itself;
 //! - `malformed.rs`: unknown selectors, short or truncated calldata, dirty address and
 //!   `uint8` words, value sent to non-payable functions, a second constructor call: a clean
@@ -40,5 +48,6 @@ mod fixture;
 mod governance;
 mod insurance;
 mod malformed;
+mod market;
 mod token;
 mod vault;

@@ -2,8 +2,8 @@
 //! and prints the gas and ink of `noop`, `prices` and `greeks` on representative inputs,
 //! the marginal cost of the math (`greeks - noop`), and, given a build of the same program
 //! that keeps its function names, the ink burnt in each function. Then it deploys Mutual's
-//! programs (the test token, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`)
-//! from the artifacts directory and prints their sizes and the gas and ink of each user
+//! programs (the test token, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`,
+//! and the market's four programs with two test feeds) from the artifacts directory and prints their sizes and the gas and ink of each user
 //! operation, uncached and cached ([`protocol`]).
 //!
 //! ```text

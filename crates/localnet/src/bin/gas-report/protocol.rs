@@ -4,7 +4,12 @@
 //! the vault, the market registered). The market has no program yet: its address is an
 //! account that sends the market's calls, and [`MarketStandIn`] answers the views the vault
 //! and the fund read (a marked book, a locked collateral, an open tenor), at no gas of its
-//! own.
+//! own. Then the market's rows: a second chain with the options market's four programs
+//! (`RiskEngine`, `OptionListings`, `OptionBook`, `OptionsMarket`) and the test feeds
+//! deployed beside the same contracts ([`MarketPrograms`], every key registered by
+//! [`Config::with_market`]), ETH listed, an LP and a staker in: `quote` (read-only), a
+//! call and a put bought, part of the call sold back, the board settled past its expiry,
+//! both positions claimed.
 //!
 //! Each operation runs twice from the same state: with no program in `ArbOS`'s cache (the
 //! figures of the table) and with every program cached (the "cached" column); the state
@@ -16,10 +21,11 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use mutual_abi::{IGovernanceParams as G, IInsuranceFund as F, IMutualVault as V, ITestUsdc as T};
 use mutual_localnet::protocol::{
-    address_value, key, names, tranche_key, Artifacts, Config, MarketStandIn, MarketViews,
-    Protocol, DAY, USDC,
+    address_value, key, names, set_round_call, tranche_key, usd_answer, Artifacts, Config,
+    IOptionBook as B, IOptionsMarket as M, MarketPrograms, MarketStandIn, MarketViews, Protocol,
+    DAY, USDC, WAD,
 };
-use mutual_localnet::{CallResult, Localnet, MAX_CODE_SIZE};
+use mutual_localnet::{CallResult, Deployment, Localnet, MAX_CODE_SIZE};
 
 use crate::n;
 
@@ -43,6 +49,8 @@ struct Bench {
     rows: Vec<Row>,
     /// The market's views.
     market: MarketStandIn,
+    /// Programs cached for the "cached" runs besides the protocol's (the market's).
+    extra: Vec<Address>,
 }
 
 impl Bench {
@@ -70,7 +78,7 @@ impl Bench {
             }
         };
         let snapshot = self.net.snapshot();
-        for program in self.p.programs() {
+        for program in self.p.programs().into_iter().chain(self.extra.iter().copied()) {
             self.net.set_cached(program, true);
         }
         let cached = send(&mut self.net);
@@ -123,10 +131,94 @@ pub(crate) fn report(dir: &Path) -> Result<(), String> {
         ..MarketViews::default()
     };
     let market = MarketStandIn::install(&mut net, MARKET, views);
-    let mut b = Bench { net, p, rows: Vec::new(), market };
+    let mut b = Bench { net, p, rows: Vec::new(), market, extra: Vec::new() };
     operations(&mut b)?;
-    print_rows(&b.rows);
+    let mut rows = b.rows;
+    let (programs, market_rows) = market_report(&artifacts)?;
+    print_market_deployments(&programs);
+    rows.extend(market_rows);
+    print_rows(&rows);
     Ok(())
+}
+
+/// The options market deployed beside the protocol, ETH listed (spot 2,000, a 30-day
+/// board at 80% IV, strikes 2100 and 1900), Alice's 100,000 in the vault, Bob's 20,000 in
+/// the junior tranche, a trader with 10,000; then its operations, measured. Returns the
+/// market's programs and the rows.
+fn market_report(artifacts: &Artifacts) -> Result<(MarketPrograms, Vec<Row>), String> {
+    let mut net = Localnet::new();
+    let config = Config::with_market(2);
+    let p = Protocol::deploy(&mut net, artifacts, &config).map_err(|e| e.to_string())?;
+    let m = MarketPrograms::deploy(&mut net, artifacts, &p, &config)?;
+    let eth = ETH;
+    let expiry = net.timestamp() + 30 * DAY;
+    let pct = |x: u64| WAD * U256::from(x) / U256::from(100);
+    let strikes = [(WAD * U256::from(2100u64), WAD), (WAD * U256::from(1900u64), pct(110))];
+    let (board, strikes) = m.list(&mut net, eth, 2000, (expiry, pct(80)), &strikes)?;
+    let extra = m.programs().to_vec();
+    let mut b = Bench { net, p, rows: Vec::new(), market: MarketStandIn::default(), extra };
+    let (token, vault, fund, market, book) =
+        (b.p.usdc, b.p.vault, b.p.insurance, m.at.market, m.at.book);
+    for (who, amount) in [(ALICE, 100_000), (BOB, 20_000), (TRADER, 10_000)] {
+        b.run(CAROL, token, &T::mintCall { to: who, value: usdc(amount) })?;
+    }
+    b.run(ALICE, token, &T::approveCall { spender: vault, value: U256::MAX })?;
+    b.run(ALICE, vault, &V::depositCall { assets: usdc(100_000), receiver: ALICE })?;
+    b.run(BOB, token, &T::approveCall { spender: fund, value: U256::MAX })?;
+    b.run(BOB, fund, &F::depositCall { tranche: 0, assets: usdc(20_000), receiver: BOB })?;
+    b.run(TRADER, token, &T::approveCall { spender: market, value: U256::MAX })?;
+
+    let (call_strike, put_strike) = (strikes[0], strikes[1]);
+    let quote = B::quoteCall { strikeId: call_strike, isCall: true, amount: WAD, isBuy: true };
+    b.measure("market quote (view, buy 1 call)", CAROL, book, &quote, true)?;
+    let deadline = b.net.timestamp();
+    let buy = |strike_id: u64, is_call: bool, amount: U256| M::buyCall {
+        strikeId: strike_id,
+        isCall: is_call,
+        amount,
+        maxCost: U256::MAX,
+        deadline,
+    };
+    b.measure(
+        "market buy (1 call, new position)",
+        TRADER,
+        market,
+        &buy(call_strike, true, WAD),
+        false,
+    )?;
+    let two = WAD * U256::from(2u64);
+    b.measure(
+        "market buy (2 puts, book not empty)",
+        TRADER,
+        market,
+        &buy(put_strike, false, two),
+        false,
+    )?;
+    b.measure(
+        "market buy (1 call, adds to position)",
+        TRADER,
+        market,
+        &buy(call_strike, true, WAD),
+        false,
+    )?;
+    let sell = M::sellCall {
+        strikeId: call_strike,
+        isCall: true,
+        amount: pct(80),
+        minProceeds: U256::ZERO,
+        deadline,
+    };
+    b.measure("market sell (0.8 call)", TRADER, market, &sell, false)?;
+    // Past the expiry: a round before it, the first one after it (2,200: calls pay).
+    b.net.warp(expiry - 100);
+    b.run(m.feed_owner, m.at.spot_feed, &set_round_call(2, usd_answer(2300), expiry - 100))?;
+    b.net.warp(expiry + 60);
+    b.run(m.feed_owner, m.at.spot_feed, &set_round_call(3, usd_answer(2200), expiry + 60))?;
+    let settle = M::settleCall { boardId: board, roundId: U256::from(3u64) };
+    b.measure("market settle (board of 2 strikes)", CAROL, market, &settle, false)?;
+    let claim = M::claimCall { positionIds: vec![1, 2] };
+    b.measure("market claim (2 positions)", CAROL, market, &claim, false)?;
+    Ok((m, b.rows))
 }
 
 /// The market's account.
@@ -138,6 +230,8 @@ const ALICE: Address = Address::repeat_byte(0xa1);
 const BOB: Address = Address::repeat_byte(0xb0);
 /// Anyone (keepers, executors, readers).
 const CAROL: Address = Address::repeat_byte(0xc0);
+/// The market's trader.
+const TRADER: Address = Address::repeat_byte(0x71);
 /// 10^6: shares per asset unit at the start (the fund's and the vault's offset).
 const MILLION: U256 = U256::from_limbs([1_000_000, 0, 0, 0]);
 /// The market id of the losses, income and flows.
@@ -339,6 +433,17 @@ fn print_deployments(p: &Protocol) {
         n(MAX_CODE_SIZE as u64)
     );
     println!();
+    print_programs(&[
+        ("TestUsdc (ERC-20)", &p.usdc_deployment),
+        ("GovernanceParams", &p.governance_deployment),
+        ("InsuranceFund", &p.insurance_deployment),
+        ("MutualVault", &p.vault_deployment),
+    ]);
+}
+
+/// Prints one row per program: its sizes against the limit, its entry costs and its
+/// constructor's gas.
+fn print_programs(programs: &[(&str, &Deployment)]) {
     println!(
         "{:<20} {:>10} {:>11} {:>7} {:>15} {:>13} {:>19}",
         "program",
@@ -349,12 +454,7 @@ fn print_deployments(p: &Protocol) {
         "entry cached",
         "constructor tx gas"
     );
-    for (name, d) in [
-        ("TestUsdc (ERC-20)", &p.usdc_deployment),
-        ("GovernanceParams", &p.governance_deployment),
-        ("InsuranceFund", &p.insurance_deployment),
-        ("MutualVault", &p.vault_deployment),
-    ] {
+    for (name, d) in programs {
         let info = &d.activation;
         let constructor = d.constructor.as_ref().map_or_else(|| "-".to_owned(), |c| n(c.gas_used));
         #[allow(clippy::cast_precision_loss, reason = "a percentage for display")]
@@ -373,17 +473,36 @@ fn print_deployments(p: &Protocol) {
     println!();
 }
 
+/// Prints the market's programs' sizes and entry costs.
+fn print_market_deployments(m: &MarketPrograms) {
+    println!("The options market's programs (deployed beside the same contracts for its rows):");
+    println!();
+    let names = [
+        "RiskEngine",
+        "OptionListings",
+        "OptionBook",
+        "OptionsMarket",
+        "ETH/USD feed",
+        "sequencer feed",
+    ];
+    let programs: Vec<(&str, &Deployment)> = names.iter().copied().zip(&m.deployments).collect();
+    print_programs(&programs);
+}
+
 /// Prints the operations table.
 fn print_rows(rows: &[Row]) {
     const HEADER: &str = "\
-user operations, in sequence (2 tranches; the market is an account registered through
-governance, whose views a native stand-in answers at no gas of its own: the vault's and
-the fund's calls to it cost their CALL only). tx gas = 21,000 + calldata + exec gas -
-refund, no program cached; tx cached = the same with every program in ArbOS's cache;
-exec gas = the call, nested calls and entry costs included, uncached; frames = programs
-run (nested calls included); entry = their entry costs, uncached; ink = the top frame's
-ink (its hostio ink includes the gas bought for its nested calls); op ink = the wasm
-operators' ink of every frame. 10,000 ink = 1 gas. Views are measured as eth_call.";
+user operations, in sequence (2 tranches). For the governance, token, insurance and vault
+rows the market is an account registered through governance, whose views a native
+stand-in answers at no gas of its own (the vault's and the fund's calls to it cost their
+CALL only); the market rows run the real market, book, listings, engine and test feeds
+on a second chain (ETH listed at 2,000, 100,000 in the vault, 20,000 staked). tx gas =
+21,000 + calldata + exec gas - refund, no program cached; tx cached = the same with every
+program in ArbOS's cache; exec gas = the call, nested calls and entry costs included,
+uncached; frames = programs run (nested calls included); entry = their entry costs,
+uncached; ink = the top frame's ink (its hostio ink includes the gas bought for its nested
+calls); op ink = the wasm operators' ink of every frame. 10,000 ink = 1 gas. Views
+(quote included) are measured as eth_call.";
     println!("{HEADER}");
     println!();
     println!(
