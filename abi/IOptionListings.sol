@@ -305,22 +305,30 @@ interface IOptionListings {
     /// @notice Returns the listed market ids, in listing order.
     function marketIds() external view returns (bytes32[] memory);
 
-    /// @notice Returns `marketId`'s listing: `(oracle, decimals, heartbeat, liveBoards)`;
-    /// a zero oracle for a market never listed.
+    /// @notice Returns `marketId`'s listing: `(oracle, decimals, heartbeat, liveBoardCount)`; a
+    /// zero oracle for a market never listed. The live boards are `liveBoards(marketId)`.
+    /// Every getter returns either static values or one array: stylus-sdk 0.9 encodes a
+    /// returned tuple that holds an array behind an extra offset word, which Solidity
+    /// callers would misread (OffchainLabs/stylus-sdk-rs issue 308).
     /// @param marketId Any id.
-    function market(bytes32 marketId) external view returns (address, uint8, uint64, uint64[] memory);
+    function market(bytes32 marketId) external view returns (address, uint8, uint64, uint32);
 
-    /// @notice Returns `boardId`: `(marketId, expiry, baseIvWad, strikeIds, settled,
+    /// @notice Returns the live (listed, unsettled) boards of `marketId`, in listing order; empty
+    /// for a market never listed.
+    /// @param marketId Any id.
+    function liveBoards(bytes32 marketId) external view returns (uint64[] memory);
+
+    /// @notice Returns `boardId`: `(marketId, expiry, baseIvWad, strikeCount, settled,
     /// settlementPriceWad)`; a zero market id for a board never listed (what the board
-    /// owes and holds is the market's `payout`).
+    /// owes and holds is the market's `payout`). The strikes are `boardStrikes(boardId)`.
     /// @param boardId Any id.
-    function board(uint64 boardId) external view returns (bytes32, uint64, uint256, uint64[] memory, bool, uint256);
+    function board(uint64 boardId) external view returns (bytes32, uint64, uint256, uint32, bool, uint256);
+
+    /// @notice Returns the strikes of `boardId`, in listing order; empty for a board never listed.
+    /// @param boardId Any id.
+    function boardStrikes(uint64 boardId) external view returns (uint64[] memory);
 
     /// @notice Returns `strikeId`: `(boardId, strikeWad, skewWad, longCalls, longPuts)`, the last
-    /// two the options of each side the pool has written; a zero board for a strike never
-    /// listed.
-    /// @param strikeId Any id.
-    /// Returns `strikeId`: `(boardId, strikeWad, skewWad, longCalls, longPuts)`, the last
     /// two the options of each side the pool has written; a zero board for a strike never
     /// listed.
     /// @param strikeId Any id.

@@ -48,39 +48,47 @@ contract OptionListingsCaller {
         target.market(bytes32(0));
     }
 
-    function call9_board() external view {
+    function call9_liveBoards() external view {
+        target.liveBoards(bytes32(0));
+    }
+
+    function call10_board() external view {
         target.board(0);
     }
 
-    function call10_strike() external view {
+    function call11_boardStrikes() external view {
+        target.boardStrikes(0);
+    }
+
+    function call12_strike() external view {
         target.strike(0);
     }
 
-    function call11_spot() external view {
+    function call13_spot() external view {
         target.spot(bytes32(0), false);
     }
 
-    function call12_greeks() external view {
+    function call14_greeks() external view {
         target.greeks(0);
     }
 
-    function call13_strikeInfo() external view {
+    function call15_strikeInfo() external view {
         target.strikeInfo(0);
     }
 
-    function call14_marketLines() external view {
+    function call16_marketLines() external view {
         target.marketLines(bytes32(0));
     }
 
-    function call15_longestOpenTenor() external view {
+    function call17_longestOpenTenor() external view {
         target.longestOpenTenor();
     }
 
-    function call16_recordTrade() external {
+    function call18_recordTrade() external {
         target.recordTrade(0, false, 0, 0);
     }
 
-    function call17_settleBoard() external {
+    function call19_settleBoard() external {
         target.settleBoard(0, 0);
     }
 }

@@ -417,11 +417,18 @@ fn listings_are_recorded_and_emitted() {
     let (oracle, decimals, heartbeat, boards) = env.listings.sender(bob()).market(ETH);
     assert_eq!((oracle, decimals, heartbeat), (env.feed.address(), 8, HEARTBEAT));
     assert_eq!(env.market.sender(bob()).reserve(ETH), U256::ZERO);
-    assert_eq!(boards, vec![env.board]);
+    assert_eq!(boards, 1);
+    assert_eq!(env.listings.sender(bob()).live_boards(ETH), vec![env.board]);
     let board = env.listings.sender(bob()).board(env.board);
-    assert_eq!((board.0, board.1, board.2), (ETH, EXPIRY, pct(80)));
-    assert_eq!(board.3, env.strikes.to_vec());
+    assert_eq!((board.0, board.1, board.2, board.3), (ETH, EXPIRY, pct(80), 2));
+    assert_eq!(env.listings.sender(bob()).board_strikes(env.board), env.strikes.to_vec());
     assert!(!board.4);
+    // Never listed: zeros and empty arrays.
+    let other = B256::repeat_byte(0x77);
+    assert_eq!(env.listings.sender(bob()).market(other), (Address::ZERO, 0, 0, 0));
+    assert_eq!(env.listings.sender(bob()).live_boards(other), Vec::<u64>::new());
+    assert_eq!(env.listings.sender(bob()).board(999).0, B256::ZERO);
+    assert_eq!(env.listings.sender(bob()).board_strikes(999), Vec::<u64>::new());
     assert_eq!(
         env.listings.sender(bob()).strike(env.strikes[1]),
         (env.board, wad(1900), pct(110), U256::ZERO, U256::ZERO)
@@ -1085,7 +1092,8 @@ fn settlement_fixes_the_first_round_at_expiry_and_claims_pay_once() {
         env.market.sender(bob()).settle(env.board, U256::from(3)).motsu_unwrap_err(),
         Error::AlreadySettled(MarketAlreadySettled { boardId: env.board })
     );
-    assert_eq!(env.listings.sender(bob()).market(ETH).3, Vec::<u64>::new());
+    assert_eq!(env.listings.sender(bob()).market(ETH).3, 0);
+    assert_eq!(env.listings.sender(bob()).live_boards(ETH), Vec::<u64>::new());
     assert_eq!(env.market.sender(bob()).longest_open_tenor(), Ok(0));
 
     // A duplicate in a batch is rejected, and so is an unknown id; nothing is paid.

@@ -140,3 +140,9 @@ pub(crate) fn u64_of(value: alloy_primitives::U64) -> u64 {
 pub(crate) fn u128_of(value: U256) -> Result<u128, Error> {
     u128::try_from(value).map_err(|_| overflow())
 }
+
+/// A bounded count as `u32` (the listings' arrays hold at most `MAX_MARKETS`,
+/// `MAX_LIVE_BOARDS` and `MAX_STRIKES` entries).
+pub(crate) fn count(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}

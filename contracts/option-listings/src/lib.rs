@@ -71,7 +71,7 @@ pub use events::*;
 pub use state::OptionListings;
 
 use errors::{math, oracle_failed, overflow, token_failed};
-use internal::{u128_of, u64_of};
+use internal::{count, u128_of, u64_of};
 
 /// Aborts on panic in the deployed contract (built with `panic=immediate-abort`; every
 /// panic site is a proven-unreachable `expect`).
@@ -370,57 +370,68 @@ impl OptionListings {
         (0..self.market_ids.len()).filter_map(|i| self.market_ids.get(i)).collect()
     }
 
-    /// Returns `marketId`'s listing: `(oracle, decimals, heartbeat, liveBoards)`;
-    /// a zero oracle for a market never listed.
+    /// Returns `marketId`'s listing: `(oracle, decimals, heartbeat, liveBoardCount)`; a
+    /// zero oracle for a market never listed. The live boards are `liveBoards(marketId)`.
+    ///
+    /// Every getter returns either static values or one array: stylus-sdk 0.9 encodes a
+    /// returned tuple that holds an array behind an extra offset word, which Solidity
+    /// callers would misread (OffchainLabs/stylus-sdk-rs issue 308).
     ///
     /// # Arguments
     ///
     /// * `market_id` - Any id.
-    pub fn market(&self, market_id: B256) -> (Address, u8, u64, Vec<u64>) {
+    pub fn market(&self, market_id: B256) -> (Address, u8, u64, u32) {
         let listing = self.markets.getter(market_id);
-        let boards = (0..listing.live_boards.len())
-            .filter_map(|i| listing.live_boards.get(i).map(u64_of))
-            .collect();
         (
             listing.oracle.get(),
             listing.oracle_decimals.get().byte(0),
             u64_of(listing.heartbeat.get()),
-            boards,
+            count(listing.live_boards.len()),
         )
     }
 
-    /// Returns `boardId`: `(marketId, expiry, baseIvWad, strikeIds, settled,
+    /// Returns the live (listed, unsettled) boards of `marketId`, in listing order; empty
+    /// for a market never listed.
+    ///
+    /// # Arguments
+    ///
+    /// * `market_id` - Any id.
+    pub fn live_boards(&self, market_id: B256) -> Vec<u64> {
+        let listing = self.markets.getter(market_id);
+        (0..listing.live_boards.len())
+            .filter_map(|i| listing.live_boards.get(i).map(u64_of))
+            .collect()
+    }
+
+    /// Returns `boardId`: `(marketId, expiry, baseIvWad, strikeCount, settled,
     /// settlementPriceWad)`; a zero market id for a board never listed (what the board
-    /// owes and holds is the market's `payout`).
+    /// owes and holds is the market's `payout`). The strikes are `boardStrikes(boardId)`.
     ///
     /// # Arguments
     ///
     /// * `board_id` - Any id.
-    #[allow(
-        clippy::type_complexity,
-        reason = "the ABI return tuple is spelled out for the interface generator"
-    )]
-    pub fn board(&self, board_id: u64) -> (B256, u64, U256, Vec<u64>, bool, U256) {
+    pub fn board(&self, board_id: u64) -> (B256, u64, U256, u32, bool, U256) {
         let board = self.boards.getter(board_id);
-        let strikes =
-            (0..board.strikes.len()).filter_map(|i| board.strikes.get(i).map(u64_of)).collect();
         (
             board.market_id.get(),
             u64_of(board.expiry.get()),
             board.base_iv_wad.get(),
-            strikes,
+            count(board.strikes.len()),
             board.settled.get(),
             board.settlement_price_wad.get(),
         )
     }
 
-    /// Returns `strikeId`: `(boardId, strikeWad, skewWad, longCalls, longPuts)`, the last
-    /// two the options of each side the pool has written; a zero board for a strike never
-    /// listed.
+    /// Returns the strikes of `boardId`, in listing order; empty for a board never listed.
     ///
     /// # Arguments
     ///
-    /// * `strike_id` - Any id.
+    /// * `board_id` - Any id.
+    pub fn board_strikes(&self, board_id: u64) -> Vec<u64> {
+        let board = self.boards.getter(board_id);
+        (0..board.strikes.len()).filter_map(|i| board.strikes.get(i).map(u64_of)).collect()
+    }
+
     /// Returns `strikeId`: `(boardId, strikeWad, skewWad, longCalls, longPuts)`, the last
     /// two the options of each side the pool has written; a zero board for a strike never
     /// listed.

@@ -16,8 +16,8 @@
 //! refused): it values the pool itself, the vault's cash minus the book's liability, so a
 //! quote on a book that already holds options charges exactly what the purchase does.
 
-use alloy_primitives::{aliases::U80, Address, B256, I256, U256};
-use alloy_sol_types::{sol_data, SolCall, SolEvent, SolType};
+use alloy_primitives::{aliases::U80, Address, I256, U256};
+use alloy_sol_types::{SolCall, SolEvent};
 use mutual_abi::{IGovernanceParams as G, IMutualVault as V, ITestUsdc as T};
 use mutual_localnet::protocol::{
     address_value, key, names, set_round_call, usd_answer, Config, IOptionBook as B,
@@ -133,42 +133,6 @@ fn event<E: SolEvent>(result: &CallResult, address: Address) -> E {
     }
 }
 
-/// `OptionListings.market`'s return: `(address, uint8, uint64, uint64[])`.
-type MarketTuple =
-    (sol_data::Address, sol_data::Uint<8>, sol_data::Uint<64>, sol_data::Array<sol_data::Uint<64>>);
-/// `OptionListings.board`'s return: `(bytes32, uint64, uint256, uint64[], bool, uint256)`.
-type BoardTuple = (
-    sol_data::FixedBytes<32>,
-    sol_data::Uint<64>,
-    sol_data::Uint<256>,
-    sol_data::Array<sol_data::Uint<64>>,
-    sol_data::Bool,
-    sol_data::Uint<256>,
-);
-
-/// Runs the getter `call` (read-only) and decodes its return as stylus-sdk 0.9.0 encodes a
-/// returned tuple that holds a dynamic member: one tuple value behind an offset word
-/// (`0x20`), not the function's return parameters that `abi/IOptionListings.sol` (and
-/// Solidity, ethers, alloy) expect. The known SDK defect `insurance.rs` pins for
-/// `lossRecord` (OffchainLabs/stylus-sdk-rs issue 308, fixed by PR 328 after 0.9.0); it
-/// hits the listings' `market` and `board`. Asserts that the standard decoding fails, so
-/// this fails, and can go, once the SDK is fixed.
-fn wrapped<T: SolType, C: SolCall>(w: &mut World, to: Address, call: &C) -> T::RustType {
-    let carol = w.carol;
-    let result = w.net.static_call(carol, to, &call.abi_encode());
-    assert!(result.success, "{} failed: {:?}", C::SIGNATURE, result.error);
-    assert!(
-        C::abi_decode_returns(&result.output, true).is_err(),
-        "{} now decodes with the published interface: decode it the standard way",
-        C::SIGNATURE
-    );
-    assert_eq!(result.output[..32], U256::from(32u64).to_be_bytes::<32>(), "a leading offset");
-    match T::abi_decode(&result.output, true) {
-        Ok(decoded) => decoded,
-        Err(e) => panic!("undecodable tuple: {e}"),
-    }
-}
-
 /// Asserts that the vault never valued the pool without a fresh mark in `result`, and
 /// that no frame was refused (a reentrant read reverts its frame).
 fn assert_fresh_nav(result: &CallResult, vault: Address, book: Address) {
@@ -215,14 +179,18 @@ fn the_market_is_wired_through_governance() {
     assert_eq!(mk.w.view(at.market, &M::assetCall {})._0, mk.w.p.usdc);
     assert_eq!(mk.w.view(at.listings, &L::governanceCall {})._0, gov);
     assert_eq!(mk.w.view(at.listings, &L::marketIdsCall {})._0, vec![ETH]);
-    // `market` and `board` return tuples holding an array: the SDK encodes them as one
-    // tuple behind an offset, not as Solidity's return values (see `wrapped`).
-    let listed: (Address, u8, u64, Vec<u64>) =
-        wrapped::<MarketTuple, _>(&mut mk.w, at.listings, &L::marketCall { marketId: ETH });
-    assert_eq!(listed, (at.spot_feed, 8, HEARTBEAT, vec![mk.board]));
-    let board: (B256, u64, U256, Vec<u64>, bool, U256) =
-        wrapped::<BoardTuple, _>(&mut mk.w, at.listings, &L::boardCall { boardId: mk.board });
-    assert_eq!(board, (ETH, mk.expiry, pct(80), mk.strikes.clone(), false, U256::ZERO));
+    // The getters return static tuples or a single array, so they decode with the
+    // published interface (stylus-sdk 0.9 mis-encodes a returned tuple holding an array).
+    let listed = mk.w.view(at.listings, &L::marketCall { marketId: ETH });
+    assert_eq!((listed._0, listed._1, listed._2, listed._3), (at.spot_feed, 8, HEARTBEAT, 1));
+    assert_eq!(mk.w.view(at.listings, &L::liveBoardsCall { marketId: ETH })._0, vec![mk.board]);
+    let board = mk.w.view(at.listings, &L::boardCall { boardId: mk.board });
+    assert_eq!(
+        (board._0, board._1, board._2, board._3, board._4, board._5),
+        (ETH, mk.expiry, pct(80), 2, false, U256::ZERO)
+    );
+    let strikes = mk.w.view(at.listings, &L::boardStrikesCall { boardId: mk.board })._0;
+    assert_eq!(strikes, mk.strikes);
     assert_eq!(mk.strikes, vec![1, 2]);
 
     // The feed program answers as Chainlink does.
