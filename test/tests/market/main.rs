@@ -7,6 +7,11 @@
 //!   settlement, a pool loss beyond the retention (the fund's cover, then a recorded
 //!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
 //!   trading cut-off second.
+//! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs
+//!   and two stakers (deposits, redemption requests and claims, stakes and exits, trades,
+//!   price moves, time, settlement, claims), each step checked against a model of what it
+//!   must do, then settled and claimed to the end. `PROPTEST_CASES` sets its number of
+//!   sequences (64 by default).
 //!
 //! After every step [`world::World::check`] proves conservation: every unit minted is held
 //! by a recorded account, the vault, the fund or the market, and each contract holds
@@ -23,5 +28,6 @@
     reason = "the market's errors carry their arguments by value (EIP-6093)"
 )]
 
+mod machine;
 mod scenarios;
 mod world;
