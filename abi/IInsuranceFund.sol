@@ -150,12 +150,19 @@ interface IInsuranceFund {
     /// @notice Returns the last loss id: how many covers there have been.
     function lossCount() external view returns (uint256);
 
-    /// @notice Returns the record of loss `lossId`: `(kind, marketId, requested, absorbed,
-    /// residual, timestamp)`, the fields of its `LossCovered` event; `absorbed` has one
-    /// entry per tranche, by id.
+    /// @notice Returns the record of loss `lossId`: `(kind, marketId, requested, residual,
+    /// timestamp)`, the fields of its `LossCovered` event but `absorbed`, which is
+    /// `lossAbsorbed(lossId)`. (stylus-sdk 0.9 encodes a returned tuple holding an array
+    /// behind an extra offset word, which Solidity callers would misread: issue 308.)
     /// @param lossId A loss id in `[1, lossCount()]`.
     /// @dev Errors: `Error::UnknownLoss` - If `lossId` is 0 or above `lossCount()`.
-    function lossRecord(uint256 lossId) external view returns (uint8, bytes32, uint256, uint256[] memory, uint256, uint64);
+    function lossRecord(uint256 lossId) external view returns (uint8, bytes32, uint256, uint256, uint64);
+
+    /// @notice Returns what each tranche absorbed of loss `lossId`, in asset units, one entry per
+    /// tranche by id (the `absorbed` of its `LossCovered` event).
+    /// @param lossId A loss id in `[1, lossCount()]`.
+    /// @dev Errors: `Error::UnknownLoss` - If `lossId` is 0 or above `lossCount()`.
+    function lossAbsorbed(uint256 lossId) external view returns (uint256[] memory);
 
     /// @notice Returns the cooldown, in seconds, of a withdrawal request made now:
     /// `max(insurance.minCooldown, min(market.longestOpenTenor(), insurance.maxCooldown))`,

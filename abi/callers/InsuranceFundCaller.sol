@@ -40,103 +40,107 @@ contract InsuranceFundCaller {
         target.lossRecord(0);
     }
 
-    function call7_cooldown() external view {
+    function call7_lossAbsorbed() external view {
+        target.lossAbsorbed(0);
+    }
+
+    function call8_cooldown() external view {
         target.cooldown();
     }
 
-    function call8_incomeShareWad() external view {
+    function call9_incomeShareWad() external view {
         target.incomeShareWad(bytes32(0));
     }
 
-    function call9_totalAssets() external view {
+    function call10_totalAssets() external view {
         target.totalAssets(0);
     }
 
-    function call10_totalSupply() external view {
+    function call11_totalSupply() external view {
         target.totalSupply(0);
     }
 
-    function call11_balanceOf() external view {
+    function call12_balanceOf() external view {
         target.balanceOf(0, address(0));
     }
 
-    function call12_allowance() external view {
+    function call13_allowance() external view {
         target.allowance(0, address(0), address(0));
     }
 
-    function call13_withdrawRequest() external view {
+    function call14_withdrawRequest() external view {
         target.withdrawRequest(0, address(0));
     }
 
-    function call14_convertToShares() external view {
+    function call15_convertToShares() external view {
         target.convertToShares(0, 0);
     }
 
-    function call15_convertToAssets() external view {
+    function call16_convertToAssets() external view {
         target.convertToAssets(0, 0);
     }
 
-    function call16_maxDeposit() external view {
+    function call17_maxDeposit() external view {
         target.maxDeposit(0, address(0));
     }
 
-    function call17_maxMint() external view {
+    function call18_maxMint() external view {
         target.maxMint(0, address(0));
     }
 
-    function call18_maxWithdraw() external view {
+    function call19_maxWithdraw() external view {
         target.maxWithdraw(0, address(0));
     }
 
-    function call19_maxRedeem() external view {
+    function call20_maxRedeem() external view {
         target.maxRedeem(0, address(0));
     }
 
-    function call20_previewDeposit() external view {
+    function call21_previewDeposit() external view {
         target.previewDeposit(0, 0);
     }
 
-    function call21_previewMint() external view {
+    function call22_previewMint() external view {
         target.previewMint(0, 0);
     }
 
-    function call22_previewWithdraw() external view {
+    function call23_previewWithdraw() external view {
         target.previewWithdraw(0, 0);
     }
 
-    function call23_previewRedeem() external view {
+    function call24_previewRedeem() external view {
         target.previewRedeem(0, 0);
     }
 
-    function call24_approve() external {
+    function call25_approve() external {
         target.approve(0, address(0), 0);
     }
 
-    function call25_deposit() external {
+    function call26_deposit() external {
         target.deposit(0, 0, address(0));
     }
 
-    function call26_mint() external {
+    function call27_mint() external {
         target.mint(0, 0, address(0));
     }
 
-    function call27_requestWithdraw() external {
+    function call28_requestWithdraw() external {
         target.requestWithdraw(0, 0);
     }
 
-    function call28_withdraw() external {
+    function call29_withdraw() external {
         target.withdraw(0, 0, address(0), address(0));
     }
 
-    function call29_redeem() external {
+    function call30_redeem() external {
         target.redeem(0, 0, address(0), address(0));
     }
 
-    function call30_cover() external {
+    function call31_cover() external {
         target.cover(0, bytes32(0), 0);
     }
 
-    function call31_notifyIncome() external {
+    function call32_notifyIncome() external {
         target.notifyIncome(bytes32(0), 0);
     }
 }

@@ -124,6 +124,15 @@ impl InsuranceFund {
         calls::stressed_loss(self, market, market_id)
     }
 
+    /// `loss_id` if it names a recorded loss (in `[1, lossCount()]`).
+    pub(crate) fn check_loss(&self, loss_id: U256) -> Result<U256, Error> {
+        let count = self.loss_count.get();
+        if loss_id.is_zero() || loss_id > count {
+            return Err(Error::UnknownLoss(crate::InsuranceUnknownLoss { lossId: loss_id, count }));
+        }
+        Ok(loss_id)
+    }
+
     // ---- Shares -------------------------------------------------------------------------
 
     /// The shares `owner` can redeem from `tranche` now: `min(requested, balance)` inside

@@ -176,9 +176,10 @@ impl InsuranceFund {
         self.loss_count.get()
     }
 
-    /// Returns the record of loss `lossId`: `(kind, marketId, requested, absorbed,
-    /// residual, timestamp)`, the fields of its `LossCovered` event; `absorbed` has one
-    /// entry per tranche, by id.
+    /// Returns the record of loss `lossId`: `(kind, marketId, requested, residual,
+    /// timestamp)`, the fields of its `LossCovered` event but `absorbed`, which is
+    /// `lossAbsorbed(lossId)`. (stylus-sdk 0.9 encodes a returned tuple holding an array
+    /// behind an extra offset word, which Solidity callers would misread: issue 308.)
     ///
     /// # Arguments
     ///
@@ -187,28 +188,30 @@ impl InsuranceFund {
     /// # Errors
     ///
     /// * [`Error::UnknownLoss`] - If `lossId` is 0 or above `lossCount()`.
-    #[allow(
-        clippy::type_complexity,
-        reason = "the ABI return tuple is spelled out for the interface generator"
-    )]
-    pub fn loss_record(
-        &self,
-        loss_id: U256,
-    ) -> Result<(u8, B256, U256, Vec<U256>, U256, u64), Error> {
-        let count = self.loss_count.get();
-        if loss_id.is_zero() || loss_id > count {
-            return Err(Error::UnknownLoss(InsuranceUnknownLoss { lossId: loss_id, count }));
-        }
-        let record = self.losses.getter(loss_id);
-        let absorbed = (0..self.count()).map(|t| record.absorbed.get(t)).collect();
+    pub fn loss_record(&self, loss_id: U256) -> Result<(u8, B256, U256, U256, u64), Error> {
+        let record = self.losses.getter(self.check_loss(loss_id)?);
         Ok((
             u8_of(record.kind.get()),
             record.market_id.get(),
             record.requested.get(),
-            absorbed,
             record.residual.get(),
             u64_of(record.timestamp.get()),
         ))
+    }
+
+    /// Returns what each tranche absorbed of loss `lossId`, in asset units, one entry per
+    /// tranche by id (the `absorbed` of its `LossCovered` event).
+    ///
+    /// # Arguments
+    ///
+    /// * `loss_id` - A loss id in `[1, lossCount()]`.
+    ///
+    /// # Errors
+    ///
+    /// * [`Error::UnknownLoss`] - If `lossId` is 0 or above `lossCount()`.
+    pub fn loss_absorbed(&self, loss_id: U256) -> Result<Vec<U256>, Error> {
+        let record = self.losses.getter(self.check_loss(loss_id)?);
+        Ok((0..self.count()).map(|t| record.absorbed.get(t)).collect())
     }
 
     /// Returns the cooldown, in seconds, of a withdrawal request made now:

@@ -595,12 +595,16 @@ fn cover_runs_the_waterfall_and_records_the_loss(alice: Address, bob: Address) {
     });
     assert_eq!(env.fund.sender(admin()).loss_count(), U256::from(1));
     assert_eq!(
-        env.fund.sender(admin()).loss_record(U256::from(1)),
+        loss(&env.fund, U256::from(1)),
         Ok((KIND_TRADER_DEFAULT, ETH, usdc(200), absorbed, usdc(75), T0))
     );
     for id in [U256::ZERO, U256::from(2)] {
         assert_eq!(
-            env.fund.sender(admin()).loss_record(id),
+            loss(&env.fund, id),
+            Err(Error::UnknownLoss(InsuranceUnknownLoss { lossId: id, count: U256::from(1) }))
+        );
+        assert_eq!(
+            env.fund.sender(admin()).loss_absorbed(id),
             Err(Error::UnknownLoss(InsuranceUnknownLoss { lossId: id, count: U256::from(1) }))
         );
     }
@@ -609,7 +613,7 @@ fn cover_runs_the_waterfall_and_records_the_loss(alice: Address, bob: Address) {
     at(60);
     assert_eq!(env.vault.sender(admin()).cover(KIND_POOL_TAIL, ETH, usdc(10)), Ok(usdc(10)));
     assert_eq!(
-        env.fund.sender(admin()).loss_record(U256::from(2)),
+        loss(&env.fund, U256::from(2)),
         Ok((KIND_POOL_TAIL, ETH, usdc(10), vec![usdc(10), U256::ZERO], U256::ZERO, T0 + 60))
     );
 }
@@ -649,7 +653,7 @@ fn an_empty_fund_records_the_whole_loss_as_residual() {
     let env = Env::new(3);
     assert_eq!(env.market.sender(admin()).cover(0, ETH, usdc(7)), Ok(U256::ZERO));
     assert_eq!(
-        env.fund.sender(admin()).loss_record(U256::from(1)),
+        loss(&env.fund, U256::from(1)),
         Ok((0, ETH, usdc(7), vec![U256::ZERO; 3], usdc(7), T0))
     );
 }
@@ -768,4 +772,17 @@ fn income_share_rises_as_coverage_falls_below_target(alice: Address) {
     // A maximum below the base reads as the base.
     env.set(MAX_INCOME_SHARE_KEY, pct(5));
     assert_eq!(share(), pct(10));
+}
+
+/// `lossRecord` and `lossAbsorbed` of `id` together, in the order of the `LossCovered`
+/// event: `(kind, marketId, requested, absorbed, residual, timestamp)`.
+#[allow(clippy::type_complexity, reason = "the fields of one loss, as the event has them")]
+fn loss(
+    fund: &Contract<InsuranceFund>,
+    id: U256,
+) -> Result<(u8, B256, U256, Vec<U256>, U256, u64), Error> {
+    let reader = Address::repeat_byte(0x1f);
+    let (kind, market_id, requested, residual, timestamp) = fund.sender(reader).loss_record(id)?;
+    let absorbed = fund.sender(reader).loss_absorbed(id)?;
+    Ok((kind, market_id, requested, absorbed, residual, timestamp))
 }

@@ -4,7 +4,7 @@
 //! registered market and the income split.
 
 use alloy_primitives::{B256, U256};
-use alloy_sol_types::{sol_data, SolCall, SolType};
+use alloy_sol_types::SolCall;
 use mutual_abi::{IGovernanceParams as G, IInsuranceFund as F, ITestUsdc as T};
 use mutual_localnet::protocol::{key, names, tranche_key, DAY, WAD};
 
@@ -204,39 +204,23 @@ fn the_fund_honours_governance_pauses() {
     w.ok(alice, fund, &request);
 }
 
-/// `lossRecord(lossId)`'s fields, as the deployed fund returns them.
-///
-/// **Known defect (stylus-sdk 0.9.0).** A `#[public]` function returning a tuple that holds
-/// a dynamic type (here `uint256[] absorbed`) is encoded as one tuple value, with a leading
-/// offset word (`0x20`), instead of as the function's return parameters
-/// (OffchainLabs/stylus-sdk-rs issue 308, fixed by PR 328 after 0.9.0). A caller that
-/// decodes `lossRecord` with the published interface (`abi/IInsuranceFund.sol`, Solidity,
-/// ethers, alloy) fails or reads garbage. This helper pins the behaviour: it asserts that the
-/// standard decoding fails and that the data is exactly the wrapped encoding of the
-/// fields, and decodes that. When the contract or the SDK is fixed, the first assertion
-/// fails: decode with `lossRecordCall::abi_decode_returns` instead.
+/// Loss `lossId` as the deployed fund returns it, decoded with the published interface
+/// (`abi/IInsuranceFund.sol`): `lossRecord` (static fields) and `lossAbsorbed` (the array),
+/// in the order of the `LossCovered` event: `(kind, marketId, requested, absorbed,
+/// residual, timestamp)`. Split in two because stylus-sdk 0.9.0 encodes a returned tuple
+/// holding an array behind an extra offset word (OffchainLabs/stylus-sdk-rs issue 308),
+/// which Solidity, ethers and alloy callers would misread.
 fn loss_record(w: &mut World, loss_id: U256) -> (u8, B256, U256, Vec<U256>, U256, u64) {
-    type Fields = (
-        sol_data::Uint<8>,
-        sol_data::FixedBytes<32>,
-        sol_data::Uint<256>,
-        sol_data::Array<sol_data::Uint<256>>,
-        sol_data::Uint<256>,
-        sol_data::Uint<64>,
-    );
     let (carol, fund) = (w.carol, w.p.insurance);
-    let result =
+    let record =
         w.net.static_call(carol, fund, &F::lossRecordCall { lossId: loss_id }.abi_encode());
-    assert!(result.success, "lossRecord({loss_id}) failed: {:?}", result.error);
-    assert!(
-        F::lossRecordCall::abi_decode_returns(&result.output, true).is_err(),
-        "lossRecord now decodes with the published interface: the stylus-sdk tuple-encoding \
-         defect is fixed; decode it the standard way"
-    );
-    let fields = Fields::abi_decode(&result.output, true).expect("the wrapped tuple encoding");
-    assert_eq!(result.output[..32], U256::from(32).to_be_bytes::<32>(), "the leading offset");
-    assert_eq!(result.output[32..], Fields::abi_encode_params(&fields)[..]);
-    fields
+    assert!(record.success, "lossRecord({loss_id}) failed: {:?}", record.error);
+    let r = F::lossRecordCall::abi_decode_returns(&record.output, true).expect("lossRecord");
+    let absorbed =
+        w.net.static_call(carol, fund, &F::lossAbsorbedCall { lossId: loss_id }.abi_encode());
+    assert!(absorbed.success, "lossAbsorbed({loss_id}) failed: {:?}", absorbed.error);
+    let a = F::lossAbsorbedCall::abi_decode_returns(&absorbed.output, true).expect("lossAbsorbed");
+    (r._0, r._1, r._2, a._0, r._3, r._4)
 }
 
 #[test]

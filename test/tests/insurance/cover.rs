@@ -9,7 +9,7 @@ use mutual_insurance::{
 };
 use mutual_interfaces::keys::INSURANCE_SCOPE;
 
-use crate::world::{at, pct, revert_data, u, usdc, Setup, World, ETH, SENIOR, T0};
+use crate::world::{at, loss, pct, revert_data, u, usdc, Setup, World, ETH, SENIOR, T0};
 
 /// A world with 100 USDC junior and 300 USDC senior, from Alice and Bob.
 fn staked(setup: Setup, alice: Address, bob: Address) -> World {
@@ -60,7 +60,7 @@ fn caps_and_minimum_balances_bound_each_event(alice: Address, bob: Address) {
     // Junior: min(100 - 30, 50% of 100) = 50. Senior: min(300 - 280, 10% of 300) = 20.
     assert_eq!(world.cover(usdc(100)), usdc(70));
     assert_eq!(
-        world.fund.sender(alice).loss_record(u(1)),
+        loss(&world.fund, u(1)),
         Ok((KIND_TRADER_DEFAULT, ETH, usdc(100), vec![usdc(50), usdc(20)], usdc(30), T0))
     );
     // Next event: junior min(50 - 30, 25) = 20; senior min(280 - 280, 28) = 0.
@@ -69,7 +69,7 @@ fn caps_and_minimum_balances_bound_each_event(alice: Address, bob: Address) {
     // At their floors, the tranches pay nothing more: the whole loss is residual.
     assert_eq!(world.cover(usdc(1)), U256::ZERO);
     assert_eq!(
-        world.fund.sender(alice).loss_record(u(3)),
+        loss(&world.fund, u(3)),
         Ok((KIND_TRADER_DEFAULT, ETH, usdc(1), vec![U256::ZERO, U256::ZERO], usdc(1), T0))
     );
     assert_eq!(world.fund_balance(), usdc(310));
@@ -83,7 +83,7 @@ fn caps_and_minimum_balances_bound_each_event(alice: Address, bob: Address) {
     let absorbed = vec![junior / u(100), (senior - usdc(280)).min(senior / u(10))];
     assert_eq!(covered, absorbed[0] + absorbed[1]);
     assert_eq!(
-        world.fund.sender(alice).loss_record(u(4)),
+        loss(&world.fund, u(4)),
         Ok((KIND_TRADER_DEFAULT, ETH, usdc(100), absorbed, usdc(100) - covered, T0))
     );
 }
@@ -122,7 +122,7 @@ fn three_tranches_pay_in_id_order(alice: Address) {
     // 10 from the junior tranche, 50 (its cap) from tranche 1, the rest from tranche 2.
     assert_eq!(world.cover(usdc(500)), usdc(500));
     assert_eq!(
-        world.fund.sender(alice).loss_record(u(1)),
+        loss(&world.fund, u(1)),
         Ok((
             KIND_TRADER_DEFAULT,
             ETH,
@@ -142,7 +142,7 @@ fn the_vault_claims_pool_tail_losses_only(alice: Address, bob: Address, mallory:
     assert_eq!(world.vault.sender(world.admin).cover(KIND_POOL_TAIL, ETH, usdc(30)), Ok(usdc(30)));
     assert_eq!(world.token_balance(vault), usdc(30));
     assert_eq!(
-        world.fund.sender(alice).loss_record(u(1)),
+        loss(&world.fund, u(1)),
         Ok((KIND_POOL_TAIL, ETH, usdc(30), vec![usdc(30), U256::ZERO], U256::ZERO, T0))
     );
     // The market may claim either kind.

@@ -29,7 +29,7 @@ use mutual_insurance::{
 };
 use proptest::prelude::*;
 
-use crate::world::{at, pct, u, Setup, World, DAY, ETH, SENIOR, T0, TENOR, WINDOW};
+use crate::world::{at, loss, pct, u, Setup, World, DAY, ETH, SENIOR, T0, TENOR, WINDOW};
 
 /// How many stakers play.
 const STAKERS: usize = 3;
@@ -356,7 +356,7 @@ impl Machine {
                 assert_eq!(taken.iter().copied().sum::<U256>(), covered);
                 assert!(covered <= u(amount));
                 let id = world.fund.sender(world.admin).loss_count();
-                let record = world.fund.sender(world.admin).loss_record(id).unwrap();
+                let record = loss(&world.fund, id).unwrap();
                 assert_eq!(
                     (record.2, record.3.clone(), record.4),
                     (u(amount), taken.clone(), u(amount) - covered)

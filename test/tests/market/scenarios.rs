@@ -20,7 +20,7 @@ use mutual_risk::{
 use mutual_vault::{PayoutPulled, PremiumNotified, REASON_FEES, REASON_PREMIUM, REASON_SETTLEMENT};
 
 use crate::world::{
-    data, pct, set_time, u, usdc, wad, Books, Setup, World, CUTOFF, DAY, ETH, EXPIRY, GRACE,
+    data, loss, pct, set_time, u, usdc, wad, Books, Setup, World, CUTOFF, DAY, ETH, EXPIRY, GRACE,
     HEARTBEAT, T0,
 };
 
@@ -399,7 +399,7 @@ fn the_funds_cover_pays_the_excess_beyond_the_retention() {
     let absorbed = vec![junior, excess - junior];
     assert_eq!(world.fund.sender(keeper).loss_count(), u(1));
     assert_eq!(
-        world.fund.sender(keeper).loss_record(u(1)),
+        loss(&world.fund, u(1)),
         Ok((KIND_POOL_TAIL, ETH, excess, absorbed.clone(), U256::ZERO, EXPIRY))
     );
     world.fund.assert_emitted(&LossCovered {
@@ -464,7 +464,7 @@ fn a_loss_beyond_the_cover_and_the_cash_is_a_pro_rata_haircut() {
         bounty,
     });
     assert_eq!(
-        world.fund.sender(keeper).loss_record(u(1)),
+        loss(&world.fund, u(1)),
         Ok((KIND_POOL_TAIL, ETH, excess, vec![junior, senior], excess - fund, EXPIRY))
     );
     world.fund.assert_emitted(&LossCovered {

@@ -641,3 +641,16 @@ impl World {
         }
     }
 }
+
+/// `lossRecord` and `lossAbsorbed` of `id` together, in the order of the `LossCovered`
+/// event: `(kind, marketId, requested, absorbed, residual, timestamp)`.
+#[allow(clippy::type_complexity, reason = "the fields of one loss, as the event has them")]
+pub(crate) fn loss(
+    fund: &Contract<InsuranceFund>,
+    id: U256,
+) -> Result<(u8, B256, U256, Vec<U256>, U256, u64), mutual_insurance::Error> {
+    let reader = Address::repeat_byte(0x1f);
+    let (kind, market_id, requested, residual, timestamp) = fund.sender(reader).loss_record(id)?;
+    let absorbed = fund.sender(reader).loss_absorbed(id)?;
+    Ok((kind, market_id, requested, absorbed, residual, timestamp))
+}
