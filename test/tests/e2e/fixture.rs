@@ -318,3 +318,17 @@ pub(crate) fn assert_logs(result: &CallResult, expected: &[Log]) {
         assert_eq!(got, want, "log {i}");
     }
 }
+
+/// The one log of `result` that decodes as `E` from `address`.
+pub(crate) fn event<E: SolEvent>(result: &CallResult, address: Address) -> E {
+    let mut found = result
+        .logs
+        .iter()
+        .filter(|log| log.address == address && log.topics.first() == Some(&E::SIGNATURE_HASH));
+    let log = found.next().unwrap_or_else(|| panic!("no {} log", E::SIGNATURE));
+    assert!(found.next().is_none(), "more than one {} log", E::SIGNATURE);
+    match E::decode_raw_log(log.topics.iter().copied(), &log.data, true) {
+        Ok(event) => event,
+        Err(e) => panic!("{}: {e}", E::SIGNATURE),
+    }
+}

@@ -36,6 +36,8 @@
 //!   wiring, `quote`, `buy`, `sell`, `settle`, `claim`, the balances and events of each,
 //!   a late trade, a stale price, a wrong settlement round, a second claim; the vault's
 //!   NAV fresh while the market is on the stack (no `StaleMark`, no refused frame);
+//! - `crash.rs`: a 50% crash settled through the retention, the fund's cover and the
+//!   pool's cash, and a loss beyond them all recorded as a pro-rata haircut;
 //! - `token.rs`: the ERC-20 program itself;
 //! - `malformed.rs`: unknown selectors, short or truncated calldata, dirty address and
 //!   `uint8` words, value sent to non-payable functions, a second constructor call: a clean
@@ -44,6 +46,7 @@
 //! Run with `cargo test -p mutual-integration-tests --test e2e`.
 #![allow(clippy::too_many_lines, reason = "scenario tests read top to bottom")]
 
+mod crash;
 mod fixture;
 mod governance;
 mod insurance;

@@ -26,7 +26,7 @@ use mutual_localnet::protocol::{
 };
 use mutual_localnet::{CallResult, Log};
 
-use crate::fixture::{artifacts, log_of, u, usdc, World, ETH};
+use crate::fixture::{artifacts, event, log_of, u, usdc, World, ETH};
 
 /// The board's expiry, from the deployment: 30 days.
 const TENOR: u64 = 30 * DAY;
@@ -116,20 +116,6 @@ impl Market {
     fn base_iv(&mut self) -> U256 {
         let (listings, strike) = (self.m.at.listings, self.strikes[0]);
         self.w.view(listings, &L::strikeInfoCall { strikeId: strike })._5
-    }
-}
-
-/// The one log of `result` that decodes as `E` from `address`.
-fn event<E: SolEvent>(result: &CallResult, address: Address) -> E {
-    let mut found = result
-        .logs
-        .iter()
-        .filter(|log| log.address == address && log.topics.first() == Some(&E::SIGNATURE_HASH));
-    let log = found.next().unwrap_or_else(|| panic!("no {} log", E::SIGNATURE));
-    assert!(found.next().is_none(), "more than one {} log", E::SIGNATURE);
-    match E::decode_raw_log(log.topics.iter().copied(), &log.data, true) {
-        Ok(event) => event,
-        Err(e) => panic!("{}: {e}", E::SIGNATURE),
     }
 }
 
