@@ -36,7 +36,10 @@
 //!   a reason code, each in an event. Premiums and fees raise the NAV as they arrive; losses
 //!   lower it at once (through the market's marks and payouts).
 //! - **Governance**: the deposit cap, the mark's maximum age and stale buffer, the redeem
-//!   delay and the hold time are read from `GovernanceParams` at each call. While
+//!   delay and the hold time are read from `GovernanceParams` at each call, with the
+//!   addresses under `mutual.market` and `market.book`; every one of these keys must be
+//!   registered (the vault's state-changing calls fail with `VaultGovernanceCallFailed`
+//!   until they are; `market.book` may be registered at zero). While
 //!   `mutual.vault` (or the protocol) is paused, deposits, mints and new requests stop;
 //!   claims of claimable requests stop only while the whole protocol is paused; the
 //!   market's flows never stop.
