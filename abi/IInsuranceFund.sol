@@ -389,15 +389,17 @@ interface IInsuranceFund {
     /// assets fall at once by what it absorbed; its shares do not change. The part no
     /// tranche can take, the residual, is recorded and left to the caller: a loss larger
     /// than the fund never reverts.
-    /// @param kind 0 trader default (the market only), 1 pool tail loss (the market or the
-    /// vault).
+    /// @param kind 0 trader default (the market or its short book, `market.shortBook`), 1
+    /// pool tail loss (the market or the vault).
     /// @param marketId The market the loss came from; non-zero.
     /// @param amount The loss, in asset units; non-zero.
     /// @dev Errors: `Error::InvalidLossKind` - If `kind` is above 1.
-    /// Errors: `Error::GovernanceCallFailed` - If a governance read fails (the market and vault
-    /// Errors: addresses and each tranche's `minBalance` and `capWad` must be registered).
-    /// Errors: `Error::UnauthorizedAccount` - If the caller is not the market (kind 0, role
-    /// Errors: `MARKET`) or neither the market nor the vault (kind 1, role `MARKET_OR_VAULT`).
+    /// Errors: `Error::GovernanceCallFailed` - If a governance read fails (the market, vault
+    /// Errors: and short book addresses and each tranche's `minBalance` and `capWad` must be
+    /// Errors: registered; `market.shortBook` may be at zero).
+    /// Errors: `Error::UnauthorizedAccount` - If the caller is neither the market nor its short
+    /// Errors: book (kind 0, role `MARKET`) or neither the market nor the vault (kind 1, role
+    /// Errors: `MARKET_OR_VAULT`).
     /// Errors: `Error::ZeroAmount` - If `amount` is zero.
     /// Errors: `Error::ZeroMarketId` - If `marketId` is zero.
     /// Errors: `Error::TokenCallFailed` - If the asset's `transfer` to the caller fails.

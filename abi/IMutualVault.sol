@@ -470,15 +470,17 @@ interface IMutualVault {
     /// Events: `StaleMark` - If the mark is stale.
     function syncMark() external returns (bool);
 
-    /// @notice Pays the market `min(amount, cash)` for a flow of `reason` (a payout of the options
-    /// the pool wrote, a premium it pays, a default reaching it): at most the pool's cash,
+    /// @notice Pays the caller (the market or its short book) `min(amount, cash)` for a flow of
+    /// `reason` (a payout of the options the pool wrote, a premium it pays, a default
+    /// reaching it): at most the pool's cash,
     /// never more, the locked collateral included (it is there to pay the market). The NAV
     /// falls by what is paid, at once. Returns what was paid.
     /// @param marketId The market the flow belongs to; non-zero.
     /// @param reason The flow reason code, at most `MAX_REASON`.
     /// @param amount The payout requested, in asset units; non-zero.
     /// @dev Errors: `Error::GovernanceCallFailed` - If a governance read fails.
-    /// Errors: `Error::UnauthorizedAccount` - If the caller is not the market (role `MARKET`).
+    /// Errors: `Error::UnauthorizedAccount` - If the caller is neither the market nor its
+    /// Errors: short book (role `MARKET`).
     /// Errors: `Error::ZeroAmount` - If `amount` is zero.
     /// Errors: `Error::ZeroMarketId` - If `marketId` is zero.
     /// Errors: `Error::InvalidReason` - If `reason` is above `MAX_REASON`.
@@ -495,7 +497,8 @@ interface IMutualVault {
     /// @param amount The amount, in asset units; non-zero, at most the vault's token balance
     /// beyond its cash.
     /// @dev Errors: `Error::GovernanceCallFailed` - If a governance read fails.
-    /// Errors: `Error::UnauthorizedAccount` - If the caller is not the market (role `MARKET`).
+    /// Errors: `Error::UnauthorizedAccount` - If the caller is neither the market nor its
+    /// Errors: short book (role `MARKET`).
     /// Errors: `Error::ZeroAmount` - If `amount` is zero.
     /// Errors: `Error::ZeroMarketId` - If `marketId` is zero.
     /// Errors: `Error::InvalidReason` - If `reason` is above `MAX_REASON`.

@@ -382,14 +382,17 @@ interface IOptionListings {
 
     /// @notice Records a trade of `strikeId` checked and priced by `OptionBook`: the side's open
     /// interest and the board's base IV after it (the market's `Trade` event carries
-    /// both).
+    /// both). The `ShortBook` (`market.shortBook`) records its short sales and closes the
+    /// same way, with the side's open interest unchanged (`ShortOpened` and `ShortClosed`
+    /// carry the base IV).
     /// @param strikeId The traded strike (the book read it from `strikeInfo`).
     /// @param isCall The side traded.
     /// @param openInterest The side's open interest after the trade, 18 decimals.
     /// @param baseIvWad The board's base IV after the trade, 18 decimals (the engine
     /// keeps it within the governance bounds).
     /// @dev Errors: `Error::CallFailed` - If a governance read fails.
-    /// Errors: `Error::UnauthorizedAccount` - If the caller is not `market.book`.
+    /// Errors: `Error::UnauthorizedAccount` - If the caller is neither `market.book` nor
+    /// Errors: `market.shortBook`.
     /// Errors: `Error::UnknownStrike` - If `strikeId` was never listed.
     function recordTrade(uint64 strikeId, bool isCall, uint256 openInterest, uint256 baseIvWad) external;
 

@@ -71,7 +71,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64, U8};
 use mutual_interfaces::{
     calls,
-    keys::{value_to_address, MARKET_KEY, VAULT_KEY},
+    keys::{value_to_address, MARKET_KEY, SHORT_BOOK_KEY, VAULT_KEY},
 };
 use mutual_risk::{
     fixed::{mul_div_down, WAD},
@@ -798,18 +798,20 @@ impl InsuranceFund {
     ///
     /// # Arguments
     ///
-    /// * `kind` - 0 trader default (the market only), 1 pool tail loss (the market or the
-    ///   vault).
+    /// * `kind` - 0 trader default (the market or its short book, `market.shortBook`), 1
+    ///   pool tail loss (the market or the vault).
     /// * `market_id` - The market the loss came from; non-zero.
     /// * `amount` - The loss, in asset units; non-zero.
     ///
     /// # Errors
     ///
     /// * [`Error::InvalidLossKind`] - If `kind` is above 1.
-    /// * [`Error::GovernanceCallFailed`] - If a governance read fails (the market and vault
-    ///   addresses and each tranche's `minBalance` and `capWad` must be registered).
-    /// * [`Error::UnauthorizedAccount`] - If the caller is not the market (kind 0, role
-    ///   `MARKET`) or neither the market nor the vault (kind 1, role `MARKET_OR_VAULT`).
+    /// * [`Error::GovernanceCallFailed`] - If a governance read fails (the market, vault
+    ///   and short book addresses and each tranche's `minBalance` and `capWad` must be
+    ///   registered; `market.shortBook` may be at zero).
+    /// * [`Error::UnauthorizedAccount`] - If the caller is neither the market nor its short
+    ///   book (kind 0, role `MARKET`) or neither the market nor the vault (kind 1, role
+    ///   `MARKET_OR_VAULT`).
     /// * [`Error::ZeroAmount`] - If `amount` is zero.
     /// * [`Error::ZeroMarketId`] - If `marketId` is zero.
     /// * [`Error::TokenCallFailed`] - If the asset's `transfer` to the caller fails.
@@ -828,7 +830,7 @@ impl InsuranceFund {
             return Err(Error::InvalidLossKind(InsuranceInvalidLossKind { kind }));
         }
         let n = self.count();
-        let mut keys = vec![MARKET_KEY, VAULT_KEY];
+        let mut keys = vec![MARKET_KEY, VAULT_KEY, SHORT_BOOK_KEY];
         for t in 0..n {
             keys.push(tranche_key(t, MIN_BALANCE));
             keys.push(tranche_key(t, CAP_WAD));
@@ -836,8 +838,10 @@ impl InsuranceFund {
         let values = self.params(&keys)?;
         let caller = self.vm().msg_sender();
         let is_market = caller == value_to_address(values[0]);
-        let is_vault = caller == value_to_address(values[1]);
-        if !(is_market || kind == KIND_POOL_TAIL && is_vault) {
+        // Kind 0 comes from the market or its short book, kind 1 from the market or the
+        // vault; a key registered at zero names nobody (zero never calls).
+        let other = value_to_address(values[if kind == KIND_POOL_TAIL { 1 } else { 2 }]);
+        if !is_market && (caller != other || other.is_zero()) {
             let role = if kind == KIND_POOL_TAIL { MARKET_OR_VAULT_ROLE } else { MARKET_ROLE };
             return Err(Error::UnauthorizedAccount(InsuranceUnauthorizedAccount {
                 account: caller,
@@ -853,7 +857,7 @@ impl InsuranceFund {
         for (i, (held, layer)) in assets.iter_mut().zip(layers.iter_mut()).take(n_usize).enumerate()
         {
             *held = self.tranches.getter(u8_of_index(i)).assets.get();
-            let (min_balance, cap_wad) = (values[2 + 2 * i], values[3 + 2 * i]);
+            let (min_balance, cap_wad) = (values[3 + 2 * i], values[4 + 2 * i]);
             *layer = Layer {
                 available: held.saturating_sub(min_balance),
                 // Rounds down: a smaller cap, in the tranche's favour. A product beyond 256

@@ -11,7 +11,9 @@ use alloy_primitives::{keccak256, uint, Address, B256, U256};
 use alloy_sol_types::SolError;
 use motsu::prelude::*;
 use mutual_contract_kit::clock;
-use mutual_interfaces::keys::{address_to_value, INSURANCE_SCOPE, MARKET_KEY, VAULT_KEY};
+use mutual_interfaces::keys::{
+    address_to_value, INSURANCE_SCOPE, MARKET_KEY, SHORT_BOOK_KEY, VAULT_KEY,
+};
 use mutual_test_mocks::{MockErc20, MockGovernance, MockMarket};
 
 use super::*;
@@ -77,6 +79,8 @@ impl Env {
         let set = |key: B256, value: U256| env.gov.sender(admin()).set(key, value);
         set(MARKET_KEY, address_to_value(env.market.address()));
         set(VAULT_KEY, address_to_value(env.vault.address()));
+        // Zero: shorts not enabled (a test registers a short book).
+        set(SHORT_BOOK_KEY, U256::ZERO);
         set(MIN_COOLDOWN_KEY, U256::from(MIN_COOLDOWN));
         set(MAX_COOLDOWN_KEY, U256::from(MAX_COOLDOWN));
         set(WITHDRAW_WINDOW_KEY, U256::from(WINDOW));
@@ -646,6 +650,44 @@ fn cover_checks_kind_caller_and_input(alice: Address, mallory: Address) {
     assert_eq!(env.fund.sender(admin()).loss_count(), U256::ZERO);
     assert_eq!(env.totals(JUNIOR).0, usdc(100));
     assert_eq!(env.balance(), usdc(100));
+}
+
+#[motsu::test]
+fn the_short_book_claims_trader_defaults_only(alice: Address) {
+    let env = Env::new(2);
+    env.stake(alice, JUNIOR, usdc(100));
+    let short_book: Contract<MockMarket> = Contract::from_tag("short-book");
+    short_book.sender(admin()).init(env.fund.address(), env.token.address());
+    let unauthorized = |role| {
+        encoded(Error::UnauthorizedAccount(InsuranceUnauthorizedAccount {
+            account: short_book.address(),
+            role,
+        }))
+    };
+    // Registered at zero, `market.shortBook` names nobody.
+    assert_eq!(short_book.sender(admin()).cover(0, ETH, usdc(1)), Err(unauthorized(MARKET_ROLE)));
+    env.set(SHORT_BOOK_KEY, address_to_value(short_book.address()));
+    // A pool tail loss is the market's or the vault's to claim, never the short book's.
+    assert_eq!(
+        short_book.sender(admin()).cover(1, ETH, usdc(1)),
+        Err(unauthorized(MARKET_OR_VAULT_ROLE))
+    );
+    assert_eq!(env.fund.sender(admin()).loss_count(), U256::ZERO);
+    // A trader default it claims runs the waterfall and pays it.
+    assert_eq!(short_book.sender(admin()).cover(0, ETH, usdc(10)), Ok(usdc(10)));
+    assert_eq!(
+        loss(&env.fund, U256::from(1)),
+        Ok((0, ETH, usdc(10), vec![usdc(10), U256::ZERO], U256::ZERO, T0))
+    );
+    assert_eq!(env.token.sender(admin()).balance_of(short_book.address()), usdc(10));
+    // The vault still cannot claim a trader default.
+    assert_eq!(
+        env.vault.sender(admin()).cover(0, ETH, usdc(1)),
+        Err(encoded(Error::UnauthorizedAccount(InsuranceUnauthorizedAccount {
+            account: env.vault.address(),
+            role: MARKET_ROLE,
+        })))
+    );
 }
 
 #[motsu::test]

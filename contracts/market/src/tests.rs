@@ -161,6 +161,7 @@ impl Env {
         for (key, value) in [
             (MARKET_KEY, address(env.market.address())),
             (BOOK_KEY, address(env.book.address())),
+            (SHORT_BOOK_KEY, U256::ZERO),
             (LISTINGS_KEY, address(env.listings.address())),
             (RISK_ENGINE_KEY, address(env.engine.address())),
             (BASE_INCOME_SHARE_KEY, pct(10)),

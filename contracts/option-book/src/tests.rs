@@ -4,7 +4,9 @@
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-use mutual_interfaces::keys::{address_to_value, BOOK_KEY, LISTINGS_KEY, MARKET_KEY};
+use mutual_interfaces::keys::{
+    address_to_value, BOOK_KEY, LISTINGS_KEY, MARKET_KEY, SHORT_BOOK_KEY,
+};
 use mutual_option_listings::OptionListings;
 use mutual_test_mocks::{MockErc20, MockGovernance};
 
@@ -30,6 +32,7 @@ fn trades_and_settlements_come_only_from_the_market(
     gov.sender(admin()).set(MARKET_KEY, address_to_value(market));
     gov.sender(admin()).set(BOOK_KEY, address_to_value(book.address()));
     gov.sender(admin()).set(LISTINGS_KEY, address_to_value(listings.address()));
+    gov.sender(admin()).set(SHORT_BOOK_KEY, U256::ZERO);
     book.sender(admin()).constructor(token.address(), gov.address()).expect("constructor");
     listings.sender(admin()).constructor(token.address(), gov.address()).expect("listings");
     let intruder = Address::repeat_byte(0xb0);

@@ -55,6 +55,7 @@ use mutual_interfaces::{
     keys::{
         value_to_address, BOOK_KEY, LISTER_KEY, MAX_HEARTBEAT_KEY, MAX_IV_KEY, MAX_SKEW_KEY,
         MAX_TENOR_KEY, MIN_IV_KEY, MIN_SKEW_KEY, MIN_TENOR_KEY, RATE_KEY, RISK_ENGINE_KEY,
+        SHORT_BOOK_KEY,
     },
     split,
 };
@@ -642,7 +643,9 @@ impl OptionListings {
 
     /// Records a trade of `strikeId` checked and priced by `OptionBook`: the side's open
     /// interest and the board's base IV after it (the market's `Trade` event carries
-    /// both).
+    /// both). The `ShortBook` (`market.shortBook`) records its short sales and closes the
+    /// same way, with the side's open interest unchanged (`ShortOpened` and `ShortClosed`
+    /// carry the base IV).
     ///
     /// # Arguments
     ///
@@ -655,7 +658,8 @@ impl OptionListings {
     /// # Errors
     ///
     /// * [`Error::CallFailed`] - If a governance read fails.
-    /// * [`Error::UnauthorizedAccount`] - If the caller is not `market.book`.
+    /// * [`Error::UnauthorizedAccount`] - If the caller is neither `market.book` nor
+    ///   `market.shortBook`.
     /// * [`Error::UnknownStrike`] - If `strikeId` was never listed.
     pub fn record_trade(
         &mut self,
@@ -664,7 +668,7 @@ impl OptionListings {
         open_interest: U256,
         base_iv_wad: U256,
     ) -> Result<(), Error> {
-        self.check_book()?;
+        self.check_book(true)?;
         let board_id = self.strike_board(strike_id)?;
         {
             let mut strike = self.strikes.setter(strike_id);
@@ -702,7 +706,7 @@ impl OptionListings {
         board_id: u64,
         round_id: U256,
     ) -> Result<(B256, U256, U256), Error> {
-        self.check_book()?;
+        self.check_book(false)?;
         let market_id = self.check_open_board(board_id)?;
         let now = self.now();
         let expiry = u64_of(self.boards.getter(board_id).expiry.get());
@@ -722,11 +726,14 @@ impl OptionListings {
 }
 
 impl OptionListings {
-    /// Rejects a caller other than the address under `market.book`.
-    fn check_book(&self) -> Result<(), Error> {
-        let book = value_to_address(self.params(&[BOOK_KEY])?[0]);
+    /// Rejects a caller other than the address under `market.book` (or, with
+    /// `or_short_book`, under `market.shortBook` when it is set).
+    fn check_book(&self, or_short_book: bool) -> Result<(), Error> {
+        let values = self.params(&[BOOK_KEY, SHORT_BOOK_KEY])?;
         let caller = self.vm().msg_sender();
-        if caller != book {
+        let short_book = value_to_address(values[1]);
+        let by_short_book = or_short_book && !short_book.is_zero() && caller == short_book;
+        if caller != value_to_address(values[0]) && !by_short_book {
             return Err(Error::UnauthorizedAccount(MarketUnauthorizedAccount {
                 account: caller,
                 role: BOOK_ROLE,

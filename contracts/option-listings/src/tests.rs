@@ -4,7 +4,7 @@
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-use mutual_interfaces::keys::{address_to_value, BOOK_KEY};
+use mutual_interfaces::keys::{address_to_value, BOOK_KEY, SHORT_BOOK_KEY};
 use mutual_test_mocks::{MockErc20, MockGovernance};
 
 use super::*;
@@ -22,6 +22,7 @@ fn trades_records_and_settlements_come_only_from_the_book(
 ) {
     let book = Address::repeat_byte(0xb4);
     gov.sender(admin()).set(BOOK_KEY, address_to_value(book));
+    gov.sender(admin()).set(SHORT_BOOK_KEY, U256::ZERO);
     listings.sender(admin()).constructor(token.address(), gov.address()).expect("constructor");
     let intruder = Address::repeat_byte(0xb0);
     let unauthorized = Error::UnauthorizedAccount(MarketUnauthorizedAccount {
@@ -54,6 +55,36 @@ fn trades_records_and_settlements_come_only_from_the_book(
     assert_eq!(
         listings.sender(intruder).strike(1),
         (0, U256::ZERO, U256::ZERO, U256::ZERO, U256::ZERO)
+    );
+}
+
+#[motsu::test]
+fn the_short_book_records_trades_but_never_settles(
+    listings: Contract<OptionListings>,
+    token: Contract<MockErc20>,
+    gov: Contract<MockGovernance>,
+) {
+    let (book, short_book) = (Address::repeat_byte(0xb4), Address::repeat_byte(0x5b));
+    gov.sender(admin()).set(BOOK_KEY, address_to_value(book));
+    gov.sender(admin()).set(SHORT_BOOK_KEY, U256::ZERO);
+    listings.sender(admin()).constructor(token.address(), gov.address()).expect("constructor");
+    let refused = |account| {
+        Error::UnauthorizedAccount(MarketUnauthorizedAccount { account, role: BOOK_ROLE })
+    };
+    let record = |caller| listings.sender(caller).record_trade(1, false, U256::ZERO, U256::from(1));
+    // Registered at zero, the key names nobody, not even the zero address.
+    assert_eq!(record(short_book).motsu_unwrap_err(), refused(short_book));
+    assert_eq!(record(Address::ZERO).motsu_unwrap_err(), refused(Address::ZERO));
+    gov.sender(admin()).set(SHORT_BOOK_KEY, address_to_value(short_book));
+    // Registered: it passes the caller check of `recordTrade` and meets the next one ...
+    assert_eq!(
+        record(short_book).motsu_unwrap_err(),
+        Error::UnknownStrike(MarketUnknownStrike { strikeId: 1 })
+    );
+    // ... but settlement stays the book's.
+    assert_eq!(
+        listings.sender(short_book).settle_board(1, U256::from(1)).motsu_unwrap_err(),
+        refused(short_book)
     );
 }
 

@@ -8,7 +8,7 @@ use alloy_primitives::{Address, B256, U256, U64};
 use mutual_contract_kit::clock;
 use mutual_interfaces::{
     calls,
-    keys::{value_to_address, BOOK_KEY, MARKET_KEY, VAULT_SCOPE},
+    keys::{value_to_address, BOOK_KEY, MARKET_KEY, SHORT_BOOK_KEY, VAULT_SCOPE},
 };
 use openzeppelin_stylus::token::erc20::IErc20;
 use stylus_sdk::prelude::*;
@@ -38,6 +38,10 @@ pub(crate) struct Params {
     /// refuses a call into a program already on the stack, so a read through the market
     /// would always fail there and fall back to the buffered stale mark.
     pub(crate) views: Address,
+    /// The market's `ShortBook` (`market.shortBook`); zero while shorts are not enabled.
+    /// The vault accepts its flows beside the market's, and adds the value of the options
+    /// the pool holds against the shorts (its `poolLiability` receivable) to the mark.
+    pub(crate) short_book: Address,
     /// `vault.markMaxAge`, in seconds (saturating at `u64::MAX`).
     pub(crate) max_age: u64,
     /// `vault.staleBufferWad`, 18 decimals.
@@ -51,9 +55,10 @@ pub(crate) struct Params {
 }
 
 /// The keys of [`Params`], in order.
-const PARAM_KEYS: [B256; 7] = [
+const PARAM_KEYS: [B256; 8] = [
     MARKET_KEY,
     BOOK_KEY,
+    SHORT_BOOK_KEY,
     MARK_MAX_AGE_KEY,
     STALE_BUFFER_KEY,
     DEPOSIT_CAP_KEY,
@@ -85,11 +90,12 @@ impl MutualVault {
         Ok(Params {
             market,
             views: if book.is_zero() { market } else { book },
-            max_age: seconds(values[2]),
-            buffer_wad: values[3],
-            cap: values[4],
-            delay: seconds(values[5]),
-            hold: seconds(values[6]),
+            short_book: value_to_address(values[2]),
+            max_age: seconds(values[3]),
+            buffer_wad: values[4],
+            cap: values[5],
+            delay: seconds(values[6]),
+            hold: seconds(values[7]),
         })
     }
 
@@ -123,8 +129,14 @@ impl MutualVault {
         if params.views.is_zero() {
             return None;
         }
-        let (liability, receivable, time) = calls::pool_liability(self, params.views)?;
+        let (liability, mut receivable, mut time) = calls::pool_liability(self, params.views)?;
         let required = calls::required_collateral(self, params.views)?;
+        if !params.short_book.is_zero() {
+            // The short book answers in `poolLiability`'s shape: (0, receivable, markTime).
+            let (_, held, short_time) = calls::pool_liability(self, params.short_book)?;
+            receivable = receivable.checked_add(held)?;
+            time = time.min(short_time);
+        }
         let mark = Mark { liability, receivable, required, time };
         mark.is_fresh(self.now(), params.max_age).then_some(mark)
     }

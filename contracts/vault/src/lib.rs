@@ -29,17 +29,24 @@
 //!   against just-in-time liquidity around a known premium; a deposit made for someone
 //!   else moves their lock's end only by its share-weighted part, so dust cannot keep an
 //!   account locked. `deposit` and `mint` stay synchronous.
-//! - **Flows with the market**: only the market registered under `mutual.market` may pull
-//!   payouts (`pullPayout`: at most the pool's cash, never more; locked collateral is there
-//!   to pay it) and book what it has transferred (`notifyPremium`: premiums, the LPs' fee
+//! - **Flows with the market**: only the market registered under `mutual.market` and its
+//!   short book (`market.shortBook`, when set) may pull payouts (`pullPayout`, paid to the
+//!   caller: at most the pool's cash, never more; locked collateral is there to pay it)
+//!   and book what they have transferred (`notifyPremium`: premiums, the LPs' fee
 //!   share, settlement proceeds, recoveries, insurance cover), each with its market id and
 //!   a reason code, each in an event. Premiums and fees raise the NAV as they arrive; losses
 //!   lower it at once (through the market's marks and payouts).
 //! - **Governance**: the deposit cap, the mark's maximum age and stale buffer, the redeem
 //!   delay and the hold time are read from `GovernanceParams` at each call, with the
-//!   addresses under `mutual.market` and `market.book`; every one of these keys must be
-//!   registered (the vault's state-changing calls fail with `VaultGovernanceCallFailed`
-//!   until they are; `market.book` may be registered at zero). While
+//!   addresses under `mutual.market`, `market.book` and `market.shortBook`; every one of
+//!   these keys must be registered (the vault's state-changing calls fail with
+//!   `VaultGovernanceCallFailed` until they are; `market.book` and `market.shortBook` may
+//!   be registered at zero).
+//! - **The mark** is the book's `poolLiability` and `requiredCollateral` (the address under
+//!   `market.book`, else the market), plus, when `market.shortBook` is set, the short
+//!   book's receivable: what the options the pool holds against traders' shorts are worth
+//!   (its `poolLiability`, `(0, receivable, markTime)`); the mark is as old as the older
+//!   of the two, and if either view fails the vault uses its last fresh mark. While
 //!   `mutual.vault` (or the protocol) is paused, deposits, mints and new requests stop;
 //!   claims of claimable requests stop only while the whole protocol is paused; the
 //!   market's flows never stop.
@@ -783,8 +790,9 @@ impl MutualVault {
     // Flows with the market
     // =========================================================================================
 
-    /// Pays the market `min(amount, cash)` for a flow of `reason` (a payout of the options
-    /// the pool wrote, a premium it pays, a default reaching it): at most the pool's cash,
+    /// Pays the caller (the market or its short book) `min(amount, cash)` for a flow of
+    /// `reason` (a payout of the options the pool wrote, a premium it pays, a default
+    /// reaching it): at most the pool's cash,
     /// never more, the locked collateral included (it is there to pay the market). The NAV
     /// falls by what is paid, at once. Returns what was paid.
     ///
@@ -797,7 +805,8 @@ impl MutualVault {
     /// # Errors
     ///
     /// * [`Error::GovernanceCallFailed`] - If a governance read fails.
-    /// * [`Error::UnauthorizedAccount`] - If the caller is not the market (role `MARKET`).
+    /// * [`Error::UnauthorizedAccount`] - If the caller is neither the market nor its
+    ///   short book (role `MARKET`).
     /// * [`Error::ZeroAmount`] - If `amount` is zero.
     /// * [`Error::ZeroMarketId`] - If `marketId` is zero.
     /// * [`Error::InvalidReason`] - If `reason` is above [`MAX_REASON`].
@@ -840,7 +849,8 @@ impl MutualVault {
     /// # Errors
     ///
     /// * [`Error::GovernanceCallFailed`] - If a governance read fails.
-    /// * [`Error::UnauthorizedAccount`] - If the caller is not the market (role `MARKET`).
+    /// * [`Error::UnauthorizedAccount`] - If the caller is neither the market nor its
+    ///   short book (role `MARKET`).
     /// * [`Error::ZeroAmount`] - If `amount` is zero.
     /// * [`Error::ZeroMarketId`] - If `marketId` is zero.
     /// * [`Error::InvalidReason`] - If `reason` is above [`MAX_REASON`].
@@ -1064,12 +1074,13 @@ impl MutualVault {
         Ok(if is_withdraw { shares } else { assets })
     }
 
-    /// The checks of a flow: the caller is the market, `amount` and `marketId` are
-    /// non-zero, `reason` is known. Returns the market.
+    /// The checks of a flow: the caller is the market or its short book (`market.shortBook`,
+    /// when set), `amount` and `marketId` are non-zero, `reason` is known. Returns the
+    /// caller, whom a payout pays.
     fn check_flow(&self, market_id: B256, reason: u8, amount: U256) -> Result<Address, Error> {
-        let market = self.params()?.market;
+        let params = self.params()?;
         let caller = self.vm().msg_sender();
-        if market.is_zero() || caller != market {
+        if caller.is_zero() || caller != params.market && caller != params.short_book {
             return Err(Error::UnauthorizedAccount(VaultUnauthorizedAccount {
                 account: caller,
                 role: MARKET_ROLE,
@@ -1084,7 +1095,7 @@ impl MutualVault {
         if reason > MAX_REASON {
             return Err(Error::InvalidReason(VaultInvalidReason { reason }));
         }
-        Ok(market)
+        Ok(caller)
     }
 }
 

@@ -14,7 +14,7 @@ use alloy_sol_types::SolError;
 use motsu::prelude::*;
 use mutual_contract_kit::clock;
 use mutual_interfaces::keys::{
-    address_to_value, BOOK_KEY, MARKET_KEY, PROTOCOL_SCOPE, VAULT_SCOPE,
+    address_to_value, BOOK_KEY, MARKET_KEY, PROTOCOL_SCOPE, SHORT_BOOK_KEY, VAULT_SCOPE,
 };
 use mutual_test_mocks::{MockErc20, MockGovernance, MockMarket};
 
@@ -98,6 +98,8 @@ impl Env {
         env.set(MARKET_KEY, address_to_value(env.market.address()));
         // Zero: the pool's views come from the market itself.
         env.set(BOOK_KEY, U256::ZERO);
+        // Zero: shorts not enabled (a test registers a short book).
+        env.set(SHORT_BOOK_KEY, U256::ZERO);
         env.set(MARK_MAX_AGE_KEY, u(MAX_AGE));
         env.set(STALE_BUFFER_KEY, WAD / u(10));
         env.set(DEPOSIT_CAP_KEY, U256::MAX);
@@ -454,6 +456,53 @@ fn the_mark_is_read_from_the_book_when_it_is_registered(alice: Address) {
     // Unset again: back to the market's mark.
     env.set(BOOK_KEY, U256::ZERO);
     assert_eq!(vault().total_assets(), usdc(700));
+}
+
+#[motsu::test]
+fn the_short_book_adds_its_receivable_and_moves_flows(alice: Address) {
+    let env = Env::new();
+    env.deposit(alice, usdc(1_000));
+    let vault = || env.vault.sender(alice);
+    env.mark(usdc(300), usdc(20), usdc(400));
+    let shorts: Contract<MockMarket> = Contract::from_tag("short-book");
+    shorts.sender(admin()).init(Address::ZERO, env.token.address());
+    shorts.sender(admin()).set_vault(env.vault.address());
+    env.token.sender(admin()).mint(shorts.address(), usdc(50)).expect("mint to the short book");
+    let refused = |account: Address| {
+        Err(VaultUnauthorizedAccount { account, role: MARKET_ROLE }.abi_encode())
+    };
+    // Registered at zero: no receivable, and its flows are refused.
+    shorts.sender(admin()).set_pool_liability(U256::ZERO, usdc(80));
+    assert_eq!(vault().total_assets(), usdc(720));
+    assert_eq!(
+        shorts.sender(admin()).pull_payout(ETH, REASON_PREMIUM, usdc(1)),
+        refused(shorts.address())
+    );
+    // Registered: the options the pool holds against shorts (80) join the market's
+    // receivable (20), and the mark is as old as the older answer.
+    env.set(SHORT_BOOK_KEY, address_to_value(shorts.address()));
+    assert_eq!(vault().total_assets(), usdc(800));
+    assert_eq!(vault().valuation(), Ok((usdc(1_000), usdc(100), usdc(300), usdc(400), T0, true)));
+    shorts.sender(admin()).set_mark_time(T0 - 10);
+    assert_eq!(
+        vault().valuation(),
+        Ok((usdc(1_000), usdc(100), usdc(300), usdc(400), T0 - 10, true))
+    );
+    // Its flows: the premium of a short sale out to it, a settlement in.
+    assert_eq!(shorts.sender(admin()).pull_payout(ETH, REASON_PREMIUM, usdc(30)), Ok(usdc(30)));
+    assert_eq!(env.token.sender(admin()).balance_of(shorts.address()), usdc(80));
+    assert_eq!(shorts.sender(admin()).pay_premium(ETH, REASON_SETTLEMENT, usdc(45)), Ok(()));
+    assert_eq!(vault().valuation().map(|v| v.0), Ok(usdc(1_015)));
+    // A failing receivable makes the mark stale: the last recorded one, buffered.
+    shorts.sender(admin()).set_liability_reverts(true);
+    assert_eq!(vault().valuation().map(|v| v.5), Ok(false));
+    // A third program is still refused.
+    let other: Contract<MockMarket> = Contract::from_tag("other");
+    other.sender(admin()).set_vault(env.vault.address());
+    assert_eq!(
+        other.sender(admin()).pull_payout(ETH, REASON_PREMIUM, usdc(1)),
+        refused(other.address())
+    );
 }
 
 #[motsu::test]

@@ -26,7 +26,8 @@ use stylus_sdk::{
 };
 
 /// The 4-byte selector of a canonical `signature`, at compile time.
-pub(crate) const fn selector(signature: &str) -> [u8; 4] {
+#[must_use]
+pub const fn selector(signature: &str) -> [u8; 4] {
     let hash = Keccak256::new().update(signature.as_bytes()).finalize();
     [hash[0], hash[1], hash[2], hash[3]]
 }

@@ -283,3 +283,66 @@ mod split_key_tests {
         }
     }
 }
+
+// =============================================================================================
+// Trader shorts (`ShortBook`, docs/market.md "Shorts")
+// =============================================================================================
+
+/// `keccak256("market.shortBook")`: the `ShortBook` (traders' margin accounts, their
+/// written options, liquidation), as [`MARKET_KEY`]. The vault accepts flows from it beside
+/// the market and adds its `poolLiability` receivable (the options the pool holds against
+/// the shorts) to the pool's NAV; the insurance fund covers trader defaults (kind 0) for it;
+/// the listings accept its base-IV moves. Zero while shorts are not enabled.
+pub const SHORT_BOOK_KEY: B256 = keccak(b"market.shortBook");
+
+/// `keccak256("market.marginEngine")`: the stateless `MarginEngine` the short book prices,
+/// margins and values with (the listings' reads and the risk engine's math for shorts),
+/// as [`MARKET_KEY`].
+pub const MARGIN_ENGINE_KEY: B256 = keccak(b"market.marginEngine");
+
+/// `keccak256("market.initialMarginWad")`: a short's initial margin per unit of its
+/// book's worst stressed loss, 18 decimals (at least 1e18: above 1 is the buffer).
+pub const INITIAL_MARGIN_KEY: B256 = keccak(b"market.initialMarginWad");
+
+/// `keccak256("market.maintenanceMarginWad")`: the maintenance margin as a fraction of the
+/// initial, 18 decimals (at most 1e18).
+pub const MAINTENANCE_MARGIN_KEY: B256 = keccak(b"market.maintenanceMarginWad");
+
+/// `keccak256("market.liquidationPenaltyWad")`: the penalty of a liquidation as a fraction
+/// of the liquidated book's liability, 18 decimals.
+pub const LIQUIDATION_PENALTY_KEY: B256 = keccak(b"market.liquidationPenaltyWad");
+
+/// `keccak256("market.liquidatorShareWad")`: the liquidator's share of the penalty, 18
+/// decimals (at most 1e18); the rest goes to the short book's reserve.
+pub const LIQUIDATOR_SHARE_KEY: B256 = keccak(b"market.liquidatorShareWad");
+
+/// `keccak256("market.minLiquidationBounty")`: the least bounty of a liquidation, in asset
+/// units: enough to pay a bot's gas, so that no account is too small to liquidate
+/// (INCIDENTS 12).
+pub const MIN_LIQUIDATION_BOUNTY_KEY: B256 = keccak(b"market.minLiquidationBounty");
+
+/// The keys `ShortBook` reads besides the market's, for tools, the deployment example and
+/// the test of their hashes.
+pub const SHORT_KEYS: [(&str, B256); 7] = [
+    ("market.shortBook", SHORT_BOOK_KEY),
+    ("market.marginEngine", MARGIN_ENGINE_KEY),
+    ("market.initialMarginWad", INITIAL_MARGIN_KEY),
+    ("market.maintenanceMarginWad", MAINTENANCE_MARGIN_KEY),
+    ("market.liquidationPenaltyWad", LIQUIDATION_PENALTY_KEY),
+    ("market.liquidatorShareWad", LIQUIDATOR_SHARE_KEY),
+    ("market.minLiquidationBounty", MIN_LIQUIDATION_BOUNTY_KEY),
+];
+
+#[cfg(test)]
+mod short_key_tests {
+    use alloy_primitives::keccak256;
+
+    use super::SHORT_KEYS;
+
+    #[test]
+    fn short_keys_are_the_keccak_of_their_names() {
+        for (name, key) in SHORT_KEYS {
+            assert_eq!(key, keccak256(name), "{name}");
+        }
+    }
+}

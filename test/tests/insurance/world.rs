@@ -14,7 +14,8 @@ use mutual_insurance::{
     TARGET_COVERAGE_KEY, WITHDRAW_WINDOW_KEY,
 };
 use mutual_interfaces::keys::{
-    address_to_value, INSURANCE_KEY, MARKET_KEY, MAX_ADDRESS_VALUE, TREASURY_KEY, VAULT_KEY,
+    address_to_value, INSURANCE_KEY, MARKET_KEY, MAX_ADDRESS_VALUE, SHORT_BOOK_KEY, TREASURY_KEY,
+    VAULT_KEY,
 };
 use mutual_test_mocks::{MockErc20, MockMarket};
 
@@ -149,7 +150,7 @@ impl Setup {
             any(BASE_INCOME_SHARE_KEY, pct(10), NEITHER),
             any(MAX_INCOME_SHARE_KEY, pct(40), NEITHER),
         ];
-        for key in [MARKET_KEY, VAULT_KEY, INSURANCE_KEY, TREASURY_KEY] {
+        for key in [MARKET_KEY, VAULT_KEY, INSURANCE_KEY, TREASURY_KEY, SHORT_BOOK_KEY] {
             params.push(Param {
                 key,
                 value: U256::ZERO,

@@ -11,7 +11,9 @@ use mutual_governance::{
     GovernanceParams, EXECUTION_WINDOW_KEY, HIGHER_IS_SAFER, LOWER_IS_SAFER,
     MAX_PAUSE_DURATION_KEY, NEITHER, PAUSE_COOLDOWN_KEY, TIMELOCK_DELAY_KEY,
 };
-use mutual_interfaces::keys::{address_to_value, BOOK_KEY, MARKET_KEY, MAX_ADDRESS_VALUE};
+use mutual_interfaces::keys::{
+    address_to_value, BOOK_KEY, MARKET_KEY, MAX_ADDRESS_VALUE, SHORT_BOOK_KEY,
+};
 use mutual_test_mocks::{MockErc20, MockMarket};
 use mutual_vault::{
     MutualVault, DEPOSIT_CAP_KEY, MARK_MAX_AGE_KEY, MIN_HOLD_TIME_KEY, REASON_PREMIUM,
@@ -104,6 +106,8 @@ impl Setup {
             param(MARKET_KEY, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER),
             // Zero: the vault reads the pool's views from the market itself (the mock).
             param(BOOK_KEY, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER),
+            // Zero: no short book.
+            param(SHORT_BOOK_KEY, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER),
             param(MARK_MAX_AGE_KEY, secs(MAX_AGE), secs(60), secs(DAY), LOWER_IS_SAFER),
             param(STALE_BUFFER_KEY, pct(10), U256::ZERO, WAD, HIGHER_IS_SAFER),
             param(DEPOSIT_CAP_KEY, U256::MAX, U256::ZERO, U256::MAX, LOWER_IS_SAFER),
