@@ -1,0 +1,1 @@
+../../short-book/src/errors.rs
