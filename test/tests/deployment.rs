@@ -1,10 +1,11 @@
 //! The shipped deployment examples against the code: `deployments/examples/register-market.json`
 //! (the Safe batch input that registers the market's parameters) names every key the
-//! market's programs read, once, with each value inside its bounds and a valid direction.
+//! market's six programs read (the shorts' included), once, with each value inside its
+//! bounds and a valid direction.
 #![allow(clippy::unwrap_used, reason = "a test: a failure is the message")]
 
 use alloy_primitives::U256;
-use mutual_interfaces::keys::{MARKET_PARAM_KEYS, SPLIT_KEYS};
+use mutual_interfaces::keys::{MARKET_PARAM_KEYS, SHORT_KEYS, SPLIT_KEYS};
 use serde_json::Value;
 
 /// The example, read at compile time.
@@ -29,8 +30,9 @@ fn the_market_registration_example_covers_every_market_key() {
                 assert!(action["direction"].as_u64().unwrap() <= 2, "{key}: direction");
             }
             // Registered (at zero) by the governance constructor with the vault's keys: the
-            // vault reads it from its first call.
-            "queue" => assert_eq!(key, "market.book"),
+            // vault (and, for the short book, the fund and the listings) reads them from
+            // their first call.
+            "queue" => assert!(key == "market.book" || key == "market.shortBook", "{key}"),
             other => panic!("{key}: unexpected action {other}"),
         }
         named.push(key);
@@ -38,6 +40,7 @@ fn the_market_registration_example_covers_every_market_key() {
     let mut expected: Vec<String> = MARKET_PARAM_KEYS
         .iter()
         .chain(SPLIT_KEYS.iter().filter(|(name, _)| name.starts_with("market.")))
+        .chain(SHORT_KEYS.iter())
         .map(|(name, _)| (*name).to_owned())
         .collect();
     named.sort();

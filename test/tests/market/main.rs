@@ -1,12 +1,17 @@
 //! Cross-contract scenarios of the whole protocol wired together under motsu: the real
-//! `GovernanceParams`, `MutualVault` and `InsuranceFund`, the market's four programs
-//! (`OptionsMarket`, `OptionBook`, `OptionListings`, `RiskEngine`), with mocks only for the
-//! 6-decimal asset and the price and sequencer feeds (see `world.rs`).
+//! `GovernanceParams`, `MutualVault` and `InsuranceFund`, the market's six programs
+//! (`OptionsMarket`, `OptionBook`, `OptionListings`, `RiskEngine`, `ShortBook`,
+//! `MarginEngine`), with mocks only for the 6-decimal asset and the price and sequencer
+//! feeds (see `world.rs`).
 //!
 //! - `scenarios.rs`: premiums and fees landing where the split says, a 50% crash and its
 //!   settlement, a pool loss beyond the retention (the fund's cover, then a recorded
 //!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
 //!   trading cut-off second.
+//! - `shorts.rs`: traders' shorts: a short sale paid by the vault and marked as its
+//!   receivable, the initial margin to the unit, a crash liquidated by a bot through the
+//!   trader-default waterfall (reserve, junior, senior, pool), settlement of shorts with a
+//!   default, the pause and the sequencer.
 //! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs
 //!   and two stakers (deposits, redemption requests and claims, stakes and exits, trades,
 //!   price moves, time, settlement, claims), each step checked against a model of what it
@@ -14,7 +19,8 @@
 //!   sequences (64 by default).
 //!
 //! After every step [`world::World::check`] proves conservation: every unit minted is held
-//! by a recorded account, the vault, the fund or the market, and each contract holds
+//! by a recorded account, the vault, the fund, the market or the short book, and each
+//! contract holds
 //! exactly what it books.
 //!
 //! Every rejected call is checked for its exact custom error and followed by a re-read of
@@ -30,4 +36,5 @@
 
 mod machine;
 mod scenarios;
+mod shorts;
 mod world;

@@ -30,7 +30,14 @@ const W: u128 = 1_000_000_000_000_000_000;
 /// The marked value, in USDC units rounded up, of `amount` (18 decimals) options of
 /// `strike` at `spot` at time `now` of the fixture board, at volatility `vol_wad` and the
 /// fixture's 5% rate: what the book marks a written line at.
-fn mark(spot: u64, strike: u64, is_call: bool, vol_wad: u128, now: u64, amount: u128) -> U256 {
+pub(crate) fn mark(
+    spot: u64,
+    strike: u64,
+    is_call: bool,
+    vol_wad: u128,
+    now: u64,
+    amount: u128,
+) -> U256 {
     let p = prices(&Inputs {
         spot_wad: u128::from(spot) * W,
         strike_wad: u128::from(strike) * W,

@@ -1,8 +1,9 @@
 //! The fixture: the whole protocol wired together. The real `GovernanceParams` with every
 //! key the programs read (registered at construction), the real `MutualVault` and
-//! `InsuranceFund` (two tranches), the market's four programs (`OptionsMarket`,
-//! `OptionBook`, `OptionListings`, `RiskEngine`); mocks only for the 6-decimal asset and
-//! the Chainlink-style feeds (ETH/USD with 8 decimals, and the sequencer's uptime feed).
+//! `InsuranceFund` (two tranches), the market's six programs (`OptionsMarket`,
+//! `OptionBook`, `OptionListings`, `RiskEngine`, and for traders' shorts `ShortBook` and
+//! `MarginEngine`); mocks only for the 6-decimal asset and the Chainlink-style feeds
+//! (ETH/USD with 8 decimals, and the sequencer's uptime feed).
 //!
 //! Every token the tests create goes through [`World::mint`], and every holder is recorded,
 //! so [`World::check`] can prove after each step that no unit was created or lost and that
@@ -23,6 +24,7 @@ use mutual_insurance::{
     MIN_BALANCE, MIN_COOLDOWN_KEY, SENIOR, WITHDRAW_WINDOW_KEY,
 };
 use mutual_interfaces::keys::*;
+use mutual_margin_engine::MarginEngine;
 use mutual_market::{Error, OptionsMarket};
 use mutual_option_book::OptionBook;
 use mutual_option_listings::OptionListings;
@@ -31,6 +33,7 @@ use mutual_risk::{
     waterfall::split_largest_remainder,
 };
 use mutual_risk_engine::RiskEngine;
+use mutual_short_book::ShortBook;
 use mutual_test_mocks::{MockAggregator, MockErc20};
 use mutual_vault::{
     MutualVault, DEPOSIT_CAP_KEY, MARK_MAX_AGE_KEY, MIN_HOLD_TIME_KEY, REDEEM_DELAY_KEY,
@@ -150,6 +153,8 @@ impl Setup {
             RISK_ENGINE_KEY,
             LISTER_KEY,
             SEQUENCER_FEED_KEY,
+            SHORT_BOOK_KEY,
+            MARGIN_ENGINE_KEY,
         ] {
             params.push(param(key, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER));
         }
@@ -212,6 +217,15 @@ impl Setup {
             any(RETENTION_KEY, pct(10)),
             any(SETTLE_BOUNTY_KEY, usdc(5)),
         ]);
+        // Traders' shorts: initial margin 120% of the stressed loss, maintenance half of
+        // it, a 10% penalty shared half and half with the liquidator, at least 5 USDC.
+        params.extend([
+            any(INITIAL_MARGIN_KEY, pct(120)),
+            any(MAINTENANCE_MARGIN_KEY, pct(50)),
+            any(LIQUIDATION_PENALTY_KEY, pct(10)),
+            any(LIQUIDATOR_SHARE_KEY, pct(50)),
+            any(MIN_LIQUIDATION_BOUNTY_KEY, usdc(5)),
+        ]);
         Setup { params }
     }
 
@@ -246,6 +260,8 @@ impl Setup {
             book: Contract::from_tag("book"),
             listings: Contract::from_tag("listings"),
             engine: Contract::from_tag("engine"),
+            shorts: Contract::from_tag("short-book"),
+            margin: Contract::from_tag("margin-engine"),
             token: Contract::from_tag("usdc"),
             feed: Contract::from_tag("eth-usd"),
             sequencer: Contract::from_tag("sequencer"),
@@ -258,6 +274,7 @@ impl Setup {
             holders: RefCell::new(Vec::new()),
             minted: Cell::new(U256::ZERO),
             claimed: Cell::new(U256::ZERO),
+            writers: RefCell::new(Vec::new()),
             _serial: serial,
         };
         let addresses = [
@@ -270,6 +287,8 @@ impl Setup {
             (RISK_ENGINE_KEY, world.engine.address()),
             (LISTER_KEY, world.admin),
             (SEQUENCER_FEED_KEY, world.sequencer.address()),
+            (SHORT_BOOK_KEY, world.shorts.address()),
+            (MARGIN_ENGINE_KEY, world.margin.address()),
         ];
         let mut params = self.params;
         for p in &mut params {
@@ -304,6 +323,8 @@ impl Setup {
             .sender(world.admin)
             .constructor(token, gov)
             .expect("Setup::deploy: listings");
+        world.shorts.sender(world.admin).constructor(token, gov).expect("Setup::deploy: shorts");
+        world.margin.sender(world.admin).constructor(token, gov).expect("Setup::deploy: margin");
         world.feed.sender(world.admin).set_decimals(8);
         world.set_price(2000, T0);
         world.set_sequencer(false, T0 - 2 * HOUR);
@@ -333,6 +354,8 @@ pub(crate) struct World {
     pub(crate) book: Contract<OptionBook>,
     pub(crate) listings: Contract<OptionListings>,
     pub(crate) engine: Contract<RiskEngine>,
+    pub(crate) shorts: Contract<ShortBook>,
+    pub(crate) margin: Contract<MarginEngine>,
     pub(crate) token: Contract<MockErc20>,
     pub(crate) feed: Contract<MockAggregator>,
     pub(crate) sequencer: Contract<MockAggregator>,
@@ -354,6 +377,8 @@ pub(crate) struct World {
     minted: Cell<U256>,
     /// Every unit the market paid to claims.
     claimed: Cell<U256>,
+    /// Every account that ever wrote an option, for the short book's balance check.
+    writers: RefCell<Vec<Address>>,
     /// The [`SERIAL`] lock, released after the contracts are dropped (fields drop in
     /// order).
     _serial: MutexGuard<'static, ()>,
@@ -421,6 +446,43 @@ impl World {
     pub(crate) fn trader(&self, trader: Address, amount: U256) {
         self.mint(trader, amount);
         self.token.sender(trader).approve(self.market.address(), U256::MAX).expect("approve");
+    }
+
+    /// Gives `writer` `amount` (minted) approved to the short book, recorded as a writer.
+    pub(crate) fn writer(&self, writer: Address, amount: U256) {
+        self.mint(writer, amount);
+        self.token.sender(writer).approve(self.shorts.address(), U256::MAX).expect("approve");
+        self.writers.borrow_mut().push(writer);
+    }
+
+    /// `writer` sells `amount` of strike `i`'s side to the pool with `margin`, no slippage
+    /// bound and no deadline; returns the proceeds.
+    pub(crate) fn sell_short(
+        &self,
+        writer: Address,
+        i: usize,
+        is_call: bool,
+        amount: U256,
+        margin: U256,
+    ) -> Result<U256, mutual_short_book::Error> {
+        self.shorts.sender(writer).sell_short(
+            self.strikes[i],
+            is_call,
+            amount,
+            U256::ZERO,
+            u64::MAX,
+            margin,
+        )
+    }
+
+    /// `account`'s collateral in the short book.
+    pub(crate) fn collateral(&self, account: Address) -> U256 {
+        self.shorts.sender(self.admin).account(account).1
+    }
+
+    /// The short book's reserve.
+    pub(crate) fn short_reserve(&self) -> U256 {
+        self.shorts.sender(self.admin).book().2
     }
 
     /// Records the next ETH round: `price` USD (8 decimals), updated at `updated_at`;
@@ -607,9 +669,10 @@ impl World {
 
     /// The conservation check, run after every step: no unit of the asset was created or
     /// lost (the minted total is exactly what the recorded holders, the vault, the fund
-    /// and the market hold, and the token's supply), and each contract holds exactly what
-    /// it books: the vault its cash, the fund the sum of its tranches, the market its
-    /// reserve plus what settled boards still owe their unclaimed positions. With a fresh
+    /// the market and the short book hold, and the token's supply), and each contract
+    /// holds exactly what it books: the vault its cash, the fund the sum of its tranches,
+    /// the market its reserve plus what settled boards still owe their unclaimed
+    /// positions, the short book its writers' collateral plus its reserve. With a fresh
     /// mark the vault's NAV is its cash less the book's liability (floored at 0), and it
     /// locks the book's required collateral from LP exits.
     pub(crate) fn check(&self) {
@@ -618,8 +681,9 @@ impl World {
         let fund = self.balance(self.fund.address());
         let market = self.balance(self.market.address());
         let held: U256 = self.holders.borrow().iter().map(|a| self.balance(*a)).sum();
+        let shorts = self.balance(self.shorts.address());
         assert_eq!(
-            held + vault + fund + market,
+            held + vault + fund + market + shorts,
             minted,
             "conservation: a unit appeared or vanished"
         );
@@ -633,6 +697,8 @@ impl World {
             self.boards.borrow().iter().map(|b| self.market.sender(self.admin).payout(*b).1).sum();
         let reserve = self.market.sender(self.admin).reserve(ETH);
         assert_eq!(market, reserve + available - self.claimed.get(), "the market's balance");
+        let collateral: U256 = self.writers.borrow().iter().map(|a| self.collateral(*a)).sum();
+        assert_eq!(shorts, collateral + self.short_reserve(), "the short book's balance");
         if valuation.5 {
             assert_eq!(valuation.2, self.liability(), "the vault marks the book's liability");
             let required = self.book.sender(self.admin).required_collateral().expect("required");
