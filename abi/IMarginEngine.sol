@@ -9,7 +9,8 @@ pragma solidity ^0.8.23;
 /// (`docs/market.md`, "Shorts").
 /// @dev Constructor: constructor(address asset, address governance)
 interface IMarginEngine {
-    /// @notice Thrown by the constructor when `asset` or `governance` is zero.
+    /// @notice Thrown by the constructor when `asset` or `governance` is zero, and by `addMargin`
+    /// for the zero account.
     error ShortBookInvalidAddress(address account);
 
     /// @notice Thrown while governance reports `scope` (`keccak256("mutual.market")`) paused, by
@@ -67,6 +68,11 @@ interface IMarginEngine {
 
     /// @notice Thrown by `sellShort` when the vault paid `paid` of the `requested` premium.
     error ShortBookPoolCashShort(uint256 requested, uint256 paid);
+
+    /// @notice Thrown by `sellShort` when paying `proceeds` would take the pool's cash below the
+    /// collateral its written options lock (`OptionsMarket.requiredCollateral`): only
+    /// `free` is beyond it.
+    error ShortBookCollateralLocked(uint256 proceeds, uint256 free);
 
     /// @notice Thrown when a call to governance, the vault or the insurance fund fails, or a
     /// market address the short book needs is not registered (`target` zero).

@@ -317,6 +317,12 @@ interface IMutualVault {
     /// Errors: `Error::MathOverflow` - If the result overflows.
     function previewRedeem(uint256 shares) external view returns (uint256);
 
+    /// @notice Returns the pool's cash: the assets the vault holds for the pool, as booked (a
+    /// donation is not cash). It calls no other program, so the market's programs can
+    /// read it in the middle of their own calls (the short book checks that a short sale
+    /// leaves the cash at or above the market's required collateral).
+    function cash() external view returns (uint256);
+
     /// @notice Returns the valuation now: `(cash, receivable, liability, lockedCollateral,
     /// markTime, fresh)`, all in asset units but the time. With a fresh mark, the market's
     /// figures; else the last fresh mark recorded with the liability and the locked

@@ -8,7 +8,8 @@ pragma solidity ^0.8.23;
 /// the market's split (`docs/market.md`, "Shorts"); the address under `market.shortBook`.
 /// @dev Constructor: constructor(address asset, address governance)
 interface IShortBook {
-    /// @notice Thrown by the constructor when `asset` or `governance` is zero.
+    /// @notice Thrown by the constructor when `asset` or `governance` is zero, and by `addMargin`
+    /// for the zero account.
     error ShortBookInvalidAddress(address account);
 
     /// @notice Thrown while governance reports `scope` (`keccak256("mutual.market")`) paused, by
@@ -66,6 +67,11 @@ interface IShortBook {
 
     /// @notice Thrown by `sellShort` when the vault paid `paid` of the `requested` premium.
     error ShortBookPoolCashShort(uint256 requested, uint256 paid);
+
+    /// @notice Thrown by `sellShort` when paying `proceeds` would take the pool's cash below the
+    /// collateral its written options lock (`OptionsMarket.requiredCollateral`): only
+    /// `free` is beyond it.
+    error ShortBookCollateralLocked(uint256 proceeds, uint256 free);
 
     /// @notice Thrown when a call to governance, the vault or the insurance fund fails, or a
     /// market address the short book needs is not registered (`target` zero).
@@ -215,13 +221,16 @@ interface IShortBook {
     /// @param margin The margin to collect with the sale, in asset units (may be 0 when the
     /// collateral already suffices).
     /// @dev Errors: `Error::Paused` - While the market's scope is paused.
-    /// Errors: `Error::CallFailed` - If a governance read or the vault's payout fails.
+    /// Errors: `Error::CallFailed` - If a governance read, the vault's `cash` or payout, or the
+    /// Errors: market's `requiredCollateral` fails.
     /// Errors: `Error::DeadlinePassed` - After `deadline`.
     /// Errors: `Error::MarketMismatch` - If the caller writes options of another underlying.
     /// Errors: `Error::TooManyLines` - Beyond `MAX_ACCOUNT_LINES` lines of the caller, or
     /// Errors: `MAX_OPEN_LINES` over all accounts (`account` zero).
     /// Errors: `Error::OpenInterestCap` - Beyond `market.maxStrikeOiWad` written of the side.
     /// Errors: `Error::ProceedsBelowMin` - The slippage bound.
+    /// Errors: `Error::CollateralLocked` - If the proceeds exceed the pool's cash beyond the
+    /// Errors: collateral its written options lock (`requiredCollateral` of `mutual.market`).
     /// Errors: `Error::InsufficientMargin` - If the collateral does not cover the liability
     /// Errors: plus the initial margin.
     /// Errors: `Error::TokenCallFailed` - If collecting the margin fails.
@@ -257,7 +266,8 @@ interface IShortBook {
     /// up any account. Never paused: margin that saves an account is always welcome.
     /// @param account The account credited.
     /// @param amount In asset units; non-zero.
-    /// @dev Errors: `Error::ZeroAmount` - If `amount` is zero.
+    /// @dev Errors: `Error::InvalidAddress` - If `account` is zero (nobody could take it out).
+    /// Errors: `Error::ZeroAmount` - If `amount` is zero.
     /// Errors: `Error::MathError` - If the collateral overflows.
     /// Errors: `Error::TokenCallFailed` - If collecting fails.
     /// Events: `MarginAdded`.

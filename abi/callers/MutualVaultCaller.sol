@@ -104,67 +104,71 @@ contract MutualVaultCaller {
         target.previewRedeem(0);
     }
 
-    function call23_valuation() external view {
+    function call23_cash() external view {
+        target.cash();
+    }
+
+    function call24_valuation() external view {
         target.valuation();
     }
 
-    function call24_redeemRequest() external view {
+    function call25_redeemRequest() external view {
         target.redeemRequest(address(0));
     }
 
-    function call25_lockedShares() external view {
+    function call26_lockedShares() external view {
         target.lockedShares(address(0));
     }
 
-    function call26_deposit() external {
+    function call27_deposit() external {
         target.deposit(0, address(0));
     }
 
-    function call27_mint() external {
+    function call28_mint() external {
         target.mint(0, address(0));
     }
 
-    function call28_requestRedeem() external {
+    function call29_requestRedeem() external {
         target.requestRedeem(0, address(0), address(0));
     }
 
-    function call29_pendingRedeemRequest() external view {
+    function call30_pendingRedeemRequest() external view {
         target.pendingRedeemRequest(0, address(0));
     }
 
-    function call30_claimableRedeemRequest() external view {
+    function call31_claimableRedeemRequest() external view {
         target.claimableRedeemRequest(0, address(0));
     }
 
-    function call31_setOperator() external {
+    function call32_setOperator() external {
         target.setOperator(address(0), false);
     }
 
-    function call32_isOperator() external view {
+    function call33_isOperator() external view {
         target.isOperator(address(0), address(0));
     }
 
-    function call33_redeem() external {
+    function call34_redeem() external {
         target.redeem(0, address(0), address(0));
     }
 
-    function call34_withdraw() external {
+    function call35_withdraw() external {
         target.withdraw(0, address(0), address(0));
     }
 
-    function call35_syncMark() external {
+    function call36_syncMark() external {
         target.syncMark();
     }
 
-    function call36_pullPayout() external {
+    function call37_pullPayout() external {
         target.pullPayout(bytes32(0), 0, 0);
     }
 
-    function call37_notifyPremium() external {
+    function call38_notifyPremium() external {
         target.notifyPremium(bytes32(0), 0, 0);
     }
 
-    function call38_supportsInterface() external view {
+    function call39_supportsInterface() external view {
         target.supportsInterface(bytes4(0));
     }
 }

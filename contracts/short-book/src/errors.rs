@@ -12,7 +12,8 @@ use mutual_contract_kit::abi::{revert_data as encode, word as w, word_address as
 use stylus_sdk::alloy_sol_types::{sol, SolError};
 
 sol! {
-    /// Thrown by the constructor when `asset` or `governance` is zero.
+    /// Thrown by the constructor when `asset` or `governance` is zero, and by `addMargin`
+    /// for the zero account.
     #[derive(Debug, PartialEq, Eq)]
     error ShortBookInvalidAddress(address account);
 
@@ -88,6 +89,12 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error ShortBookPoolCashShort(uint256 requested, uint256 paid);
 
+    /// Thrown by `sellShort` when paying `proceeds` would take the pool's cash below the
+    /// collateral its written options lock (`OptionsMarket.requiredCollateral`): only
+    /// `free` is beyond it.
+    #[derive(Debug, PartialEq, Eq)]
+    error ShortBookCollateralLocked(uint256 proceeds, uint256 free);
+
     /// Thrown when a call to governance, the vault or the insurance fund fails, or a
     /// market address the short book needs is not registered (`target` zero).
     #[derive(Debug, PartialEq, Eq)]
@@ -141,6 +148,7 @@ pub enum Error {
     Healthy(ShortBookHealthy),
     NothingToSettle(ShortBookNothingToSettle),
     PoolCashShort(ShortBookPoolCashShort),
+    CollateralLocked(ShortBookCollateralLocked),
     CallFailed(ShortBookCallFailed),
     TokenCallFailed(ShortBookTokenCallFailed),
     SequencerDown(ShortBookSequencerDown),
@@ -216,6 +224,9 @@ impl From<Error> for Vec<u8> {
             PoolCashShort(e) => {
                 encode(ShortBookPoolCashShort::SELECTOR, &[w(e.requested), w(e.paid)])
             }
+            CollateralLocked(e) => {
+                encode(ShortBookCollateralLocked::SELECTOR, &[w(e.proceeds), w(e.free)])
+            }
             CallFailed(e) => encode(ShortBookCallFailed::SELECTOR, &[a(e.target)]),
             TokenCallFailed(e) => encode(ShortBookTokenCallFailed::SELECTOR, &[a(e.token)]),
             SequencerDown(e) => encode(ShortBookSequencerDown::SELECTOR, &[a(e.feed)]),
@@ -265,6 +276,7 @@ impl stylus_sdk::abi::export::internal::InnerTypes for Error {
             declare::<ShortBookHealthy>(),
             declare::<ShortBookNothingToSettle>(),
             declare::<ShortBookPoolCashShort>(),
+            declare::<ShortBookCollateralLocked>(),
             declare::<ShortBookCallFailed>(),
             declare::<ShortBookTokenCallFailed>(),
             declare::<ShortBookSequencerDown>(),

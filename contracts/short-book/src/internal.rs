@@ -9,8 +9,8 @@ use mutual_contract_kit::{abi::LogWords, clock};
 use mutual_interfaces::{
     calls, flows,
     keys::{
-        value_to_address, INSURANCE_KEY, LISTINGS_KEY, MARGIN_ENGINE_KEY, MAX_STRIKE_OI_KEY,
-        VAULT_KEY,
+        value_to_address, INSURANCE_KEY, LISTINGS_KEY, MARGIN_ENGINE_KEY, MARKET_KEY,
+        MAX_STRIKE_OI_KEY, VAULT_KEY,
     },
     split::{self, Arg},
 };
@@ -25,8 +25,8 @@ use crate::{
 };
 
 /// The governance keys of the short book, in one `getMany`.
-pub(crate) const KEYS: [B256; 5] =
-    [MARGIN_ENGINE_KEY, LISTINGS_KEY, VAULT_KEY, INSURANCE_KEY, MAX_STRIKE_OI_KEY];
+pub(crate) const KEYS: [B256; 6] =
+    [MARGIN_ENGINE_KEY, LISTINGS_KEY, VAULT_KEY, INSURANCE_KEY, MAX_STRIKE_OI_KEY, MARKET_KEY];
 
 /// Indices into [`KEYS`].
 pub(crate) mod at {
@@ -35,6 +35,7 @@ pub(crate) mod at {
     pub(crate) const VAULT: usize = 2;
     pub(crate) const INSURANCE: usize = 3;
     pub(crate) const MAX_OI: usize = 4;
+    pub(crate) const MARKET: usize = 5;
 }
 
 /// `IMarginEngine.quote`.
@@ -45,6 +46,8 @@ const MARGIN: [u8; 4] = calls::selector("margin(uint256[],bool)");
 const DUES: [u8; 4] = calls::selector("dues(uint256[])");
 /// `IMarginEngine.receivable`.
 const RECEIVABLE: [u8; 4] = calls::selector("receivable(uint256[])");
+/// `IMutualVault.cash`.
+const CASH: [u8; 4] = calls::selector("cash()");
 /// `IMarginEngine.liquidationSplit`.
 const LIQUIDATION_SPLIT: [u8; 4] = calls::selector("liquidationSplit(uint256,uint256)");
 
@@ -225,6 +228,20 @@ impl ShortBook {
         let args = [Arg::Word(B256::from(collateral)), Arg::Word(B256::from(liability))];
         split::words(self.engine(values, &split::encode(LIQUIDATION_SPLIT, &args))?)
             .map_err(Error::Forwarded)
+    }
+
+    /// What the pool's cash holds beyond the collateral its written options lock: the
+    /// vault's `cash()` less `OptionsMarket.requiredCollateral()` (the book's, forwarded),
+    /// floored at 0.
+    pub(crate) fn free_cash(&self, values: &[U256]) -> Result<U256, Error> {
+        let vault = value_to_address(values[at::VAULT]);
+        let cash = split::view_raw(self, vault, &split::encode(CASH, &[]))
+            .ok()
+            .and_then(|data| calls::word(&data, 0))
+            .ok_or_else(|| call_failed(vault))?;
+        let market = value_to_address(values[at::MARKET]);
+        let locked = calls::required_collateral(self, market).ok_or_else(|| call_failed(market))?;
+        Ok(cash.saturating_sub(locked))
     }
 
     // ---- Lines --------------------------------------------------------------------------

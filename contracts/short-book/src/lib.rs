@@ -250,13 +250,16 @@ impl ShortBook {
     /// # Errors
     ///
     /// * [`Error::Paused`] - While the market's scope is paused.
-    /// * [`Error::CallFailed`] - If a governance read or the vault's payout fails.
+    /// * [`Error::CallFailed`] - If a governance read, the vault's `cash` or payout, or the
+    ///   market's `requiredCollateral` fails.
     /// * [`Error::DeadlinePassed`] - After `deadline`.
     /// * [`Error::MarketMismatch`] - If the caller writes options of another underlying.
     /// * [`Error::TooManyLines`] - Beyond [`MAX_ACCOUNT_LINES`] lines of the caller, or
     ///   [`MAX_OPEN_LINES`] over all accounts (`account` zero).
     /// * [`Error::OpenInterestCap`] - Beyond `market.maxStrikeOiWad` written of the side.
     /// * [`Error::ProceedsBelowMin`] - The slippage bound.
+    /// * [`Error::CollateralLocked`] - If the proceeds exceed the pool's cash beyond the
+    ///   collateral its written options lock (`requiredCollateral` of `mutual.market`).
     /// * [`Error::InsufficientMargin`] - If the collateral does not cover the liability
     ///   plus the initial margin.
     /// * [`Error::TokenCallFailed`] - If collecting the margin fails.
@@ -316,6 +319,11 @@ impl ShortBook {
                 proceeds,
                 minProceeds: min_proceeds,
             }));
+        }
+        // The pool pays only from the cash its written options do not lock.
+        let free = self.free_cash(&values)?;
+        if proceeds > free {
+            return Err(Error::CollateralLocked(ShortBookCollateralLocked { proceeds, free }));
         }
 
         // ---- Effects: the line, the totals, the collateral, the account list.
@@ -462,6 +470,7 @@ impl ShortBook {
     ///
     /// # Errors
     ///
+    /// * [`Error::InvalidAddress`] - If `account` is zero (nobody could take it out).
     /// * [`Error::ZeroAmount`] - If `amount` is zero.
     /// * [`Error::MathError`] - If the collateral overflows.
     /// * [`Error::TokenCallFailed`] - If collecting fails.
@@ -470,6 +479,9 @@ impl ShortBook {
     ///
     /// * [`MarginAdded`].
     pub fn add_margin(&mut self, account: Address, amount: U256) -> Result<(), Error> {
+        if account.is_zero() {
+            return Err(Error::InvalidAddress(ShortBookInvalidAddress { account }));
+        }
         if amount.is_zero() {
             return Err(zero_amount());
         }

@@ -20,9 +20,9 @@ use mutual_interfaces::{
     keys::{
         address_to_value, BOOK_KEY, IMPACT_KEY, INITIAL_MARGIN_KEY, INSURANCE_KEY,
         LIQUIDATION_PENALTY_KEY, LIQUIDATOR_SHARE_KEY, LISTER_KEY, LISTINGS_KEY,
-        MAINTENANCE_MARGIN_KEY, MARGIN_ENGINE_KEY, MAX_HEARTBEAT_KEY, MAX_IV_KEY, MAX_SKEW_KEY,
-        MAX_STRIKE_OI_KEY, MAX_TENOR_KEY, MIN_IV_KEY, MIN_LIQUIDATION_BOUNTY_KEY, MIN_SKEW_KEY,
-        MIN_TENOR_KEY, MIN_TRADE_KEY, PROTOCOL_SCOPE, RATE_KEY, RISK_ENGINE_KEY,
+        MAINTENANCE_MARGIN_KEY, MARGIN_ENGINE_KEY, MARKET_KEY, MAX_HEARTBEAT_KEY, MAX_IV_KEY,
+        MAX_SKEW_KEY, MAX_STRIKE_OI_KEY, MAX_TENOR_KEY, MIN_IV_KEY, MIN_LIQUIDATION_BOUNTY_KEY,
+        MIN_SKEW_KEY, MIN_TENOR_KEY, MIN_TRADE_KEY, PROTOCOL_SCOPE, RATE_KEY, RISK_ENGINE_KEY,
         SEQUENCER_FEED_KEY, SEQUENCER_GRACE_KEY, SHORT_BOOK_KEY, SPREAD_CAP_KEY, SPREAD_FEE_KEY,
         STRESS_SPOT_DOWN_KEY, STRESS_SPOT_UP_KEY, STRESS_VOL_UP_KEY, TRADING_CUTOFF_KEY, VAULT_KEY,
     },
@@ -43,7 +43,7 @@ use mutual_risk::{
 };
 use mutual_risk_engine::RiskEngine;
 use mutual_test_mocks::{
-    MockAggregator, MockErc20, MockGovernance, MockInsuranceFund, MockPoolVault,
+    MockAggregator, MockErc20, MockGovernance, MockInsuranceFund, MockMarket, MockPoolVault,
 };
 use stylus_sdk::abi::Router;
 
@@ -179,6 +179,9 @@ struct Env {
     sequencer: Contract<MockAggregator>,
     vault: Contract<MockPoolVault>,
     fund: Contract<MockInsuranceFund>,
+    /// The market, as the short book sees it: its `requiredCollateral` (0 unless a test
+    /// sets it).
+    market: Contract<MockMarket>,
     /// The fixture board.
     board: u64,
     /// Its strikes: 2100 (skew 1) and 1900 (skew 1.1).
@@ -226,6 +229,7 @@ impl Env {
             feed: Contract::from_tag("eth-usd"),
             sequencer: Contract::from_tag("sequencer"),
             vault: Contract::from_tag("vault"),
+            market: Contract::from_tag("market"),
             fund: Contract::from_tag("fund"),
             board: 0,
             strikes: [0; 2],
@@ -238,6 +242,7 @@ impl Env {
             (LISTINGS_KEY, address(env.listings.address())),
             (RISK_ENGINE_KEY, address(env.engine.address())),
             (VAULT_KEY, address(env.vault.address())),
+            (MARKET_KEY, address(env.market.address())),
             (INSURANCE_KEY, address(env.fund.address())),
             (LISTER_KEY, address(admin())),
             (SEQUENCER_FEED_KEY, address(env.sequencer.address())),
@@ -628,6 +633,7 @@ fn variant(error: &Error) -> usize {
         Error::InvalidLength(_) => 21,
         Error::MathError(_) => 22,
         Error::Forwarded(_) => 23,
+        Error::CollateralLocked(_) => 24,
     }
 }
 
@@ -695,6 +701,7 @@ fn revert_data_is_the_abi_encoding_of_each_error() {
         case(Error::Healthy, ShortBookHealthy { account, collateral: big, requirement: small }),
         case(Error::NothingToSettle, ShortBookNothingToSettle { account }),
         case(Error::PoolCashShort, ShortBookPoolCashShort { requested: big, paid: small }),
+        case(Error::CollateralLocked, ShortBookCollateralLocked { proceeds: big, free: small }),
         case(Error::CallFailed, ShortBookCallFailed { target: account }),
         case(Error::TokenCallFailed, ShortBookTokenCallFailed { token: account }),
         case(Error::SequencerDown, ShortBookSequencerDown { feed: account }),
@@ -706,7 +713,7 @@ fn revert_data_is_the_abi_encoding_of_each_error() {
         case(Error::MathError, ShortBookMathError { code: u8::MAX }),
         (Error::Forwarded(vec![1, 2, 3]), vec![1, 2, 3]),
     ];
-    let mut covered = [false; 24];
+    let mut covered = [false; 25];
     for (error, sol) in cases {
         covered[variant(&error)] = true;
         assert_eq!(Vec::<u8>::from(error), sol);
@@ -1322,21 +1329,57 @@ fn the_sequencer_and_the_oracle_gate_sales() {
 }
 
 #[motsu::test]
-fn a_sale_needs_the_pool_to_pay_the_whole_proceeds() {
+fn a_sale_pays_only_from_the_cash_beyond_the_locked_collateral() {
     let env = Env::new();
     let s = env.strikes[0];
-    // The pool's cash is one unit.
-    env.vault.sender(admin()).init(env.token.address(), one(), usdc(1_000_000));
     let (_, premium, fees, ..) = env.quote(s, true, false, wad(1));
+    let proceeds = premium - fees;
+    let cash = usdc(1_000_000);
+    let sell =
+        || env.shorts.sender(alice()).sell_short(s, true, wad(1), U256::ZERO, T0, usdc(3_000));
     let before = env.state();
-    let err = env
-        .shorts
-        .sender(alice())
-        .sell_short(s, true, wad(1), U256::ZERO, T0, usdc(3_000))
-        .motsu_unwrap_err();
+    // The market's written options lock all but one unit less than the proceeds.
+    env.market.sender(admin()).set_required_collateral(cash - proceeds + one());
     assert_eq!(
-        err,
-        Error::PoolCashShort(ShortBookPoolCashShort { requested: premium - fees, paid: one() })
+        sell().motsu_unwrap_err(),
+        Error::CollateralLocked(ShortBookCollateralLocked { proceeds, free: proceeds - one() })
+    );
+    assert_eq!(env.state(), before);
+    // More locked than the cash: nothing is free.
+    env.market.sender(admin()).set_required_collateral(cash + one());
+    assert_eq!(
+        sell().motsu_unwrap_err(),
+        Error::CollateralLocked(ShortBookCollateralLocked { proceeds, free: U256::ZERO })
+    );
+    // A market that cannot answer refuses the sale.
+    env.market.sender(admin()).set_required_reverts(true);
+    assert_eq!(
+        sell().motsu_unwrap_err(),
+        Error::CallFailed(ShortBookCallFailed { target: env.market.address() })
+    );
+    env.market.sender(admin()).set_required_reverts(false);
+    // A vault whose cash is one unit.
+    env.market.sender(admin()).set_required_collateral(U256::ZERO);
+    env.vault.sender(admin()).init(env.token.address(), one(), usdc(1_000_000));
+    let low = env.state();
+    assert_eq!(
+        sell().motsu_unwrap_err(),
+        Error::CollateralLocked(ShortBookCollateralLocked { proceeds, free: one() })
+    );
+    assert_eq!(env.state(), low);
+    // Exactly the proceeds free: the sale goes through.
+    env.vault.sender(admin()).init(env.token.address(), cash, usdc(1_000_000));
+    env.market.sender(admin()).set_required_collateral(cash - proceeds);
+    assert_eq!(sell(), Ok(proceeds));
+}
+
+#[motsu::test]
+fn margin_for_the_zero_account_is_refused() {
+    let env = Env::new();
+    let before = env.state();
+    assert_eq!(
+        env.shorts.sender(alice()).add_margin(Address::ZERO, usdc(1)).motsu_unwrap_err(),
+        Error::InvalidAddress(ShortBookInvalidAddress { account: Address::ZERO })
     );
     assert_eq!(env.state(), before);
 }

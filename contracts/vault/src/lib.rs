@@ -432,6 +432,14 @@ impl MutualVault {
     // Pool reads
     // =========================================================================================
 
+    /// Returns the pool's cash: the assets the vault holds for the pool, as booked (a
+    /// donation is not cash). It calls no other program, so the market's programs can
+    /// read it in the middle of their own calls (the short book checks that a short sale
+    /// leaves the cash at or above the market's required collateral).
+    pub fn cash(&self) -> U256 {
+        self.cash.get()
+    }
+
     /// Returns the valuation now: `(cash, receivable, liability, lockedCollateral,
     /// markTime, fresh)`, all in asset units but the time. With a fresh mark, the market's
     /// figures; else the last fresh mark recorded with the liability and the locked

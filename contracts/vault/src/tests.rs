@@ -493,6 +493,8 @@ fn the_short_book_adds_its_receivable_and_moves_flows(alice: Address) {
     assert_eq!(env.token.sender(admin()).balance_of(shorts.address()), usdc(80));
     assert_eq!(shorts.sender(admin()).pay_premium(ETH, REASON_SETTLEMENT, usdc(45)), Ok(()));
     assert_eq!(vault().valuation().map(|v| v.0), Ok(usdc(1_015)));
+    // `cash()` answers the same booked cash, without calling anyone.
+    assert_eq!(vault().cash(), usdc(1_015));
     // A failing receivable makes the mark stale: the last recorded one, buffered.
     shorts.sender(admin()).set_liability_reverts(true);
     assert_eq!(vault().valuation().map(|v| v.5), Ok(false));

@@ -12,9 +12,9 @@ use mutual_insurance::{JUNIOR, SENIOR};
 use mutual_interfaces::keys::{MARKET_SCOPE, STRESS_SPOT_DOWN_KEY};
 use mutual_risk::margin::{liquidation_split, LiquidationParams};
 use mutual_short_book::{
-    Error, Liquidated, MarginRemoved, ShortBookHealthy, ShortBookInsufficientMargin,
-    ShortBookNothingToSettle, ShortBookPaused, ShortBookSequencerDown, ShortClosed, ShortOpened,
-    ShortSettled, TraderDefault,
+    Error, Liquidated, MarginRemoved, ShortBookCollateralLocked, ShortBookHealthy,
+    ShortBookInsufficientMargin, ShortBookNothingToSettle, ShortBookPaused, ShortBookSequencerDown,
+    ShortClosed, ShortOpened, ShortSettled, TraderDefault,
 };
 use mutual_vault::{PayoutPulled, PremiumNotified, REASON_FEES, REASON_PREMIUM, REASON_SETTLEMENT};
 
@@ -491,5 +491,42 @@ fn the_pause_and_the_sequencer_gate_shorts_but_not_settlement() {
     assert_eq!(world.shorts.sender(carol).liquidate(carol).motsu_unwrap_err(), paused);
     world.shorts.sender(carol).add_margin(carol, usdc(1)).expect("add margin while paused");
     assert_eq!(world.collateral(carol), before.1 + usdc(2));
+    world.check();
+}
+
+// ---- 6. The pool's locked collateral ---------------------------------------------------------
+
+/// The pool writes calls, which lock part of its cash; a short sale whose proceeds would
+/// dip into that lock is refused with the numbers and changes nothing, so a later
+/// settlement of the pool's written options always finds the cash it locked.
+#[motsu::test]
+fn a_short_sale_never_spends_the_collateral_the_pool_locked() {
+    let world = World::new();
+    world.deposit(Address::from_tag("lp"), usdc(10_000));
+    let (alice, carol) = (Address::from_tag("alice"), Address::from_tag("carol"));
+    world.trader(alice, usdc(10_000));
+    world.buy(alice, 0, true, wad(4)).expect("the pool writes 4 calls");
+    world.writer(carol, usdc(200_000));
+    world.check();
+    let required = world.market.sender(carol).required_collateral().expect("required");
+    let free = world.cash() - required;
+    assert!(required > U256::ZERO && free > U256::ZERO);
+    // Sixty puts at 1900 would cost the pool more than its free cash.
+    let [premium, fees, ..] = quote(&world, 1, false, false, wad(60));
+    assert!(premium - fees > free, "{premium} {fees} {free}");
+    let before = (world.books(), world.collateral(carol), world.balance(carol));
+    assert_eq!(
+        world
+            .shorts
+            .sender(carol)
+            .sell_short(world.strikes[1], false, wad(60), U256::ZERO, u64::MAX, usdc(100_000))
+            .motsu_unwrap_err(),
+        Error::CollateralLocked(ShortBookCollateralLocked { proceeds: premium - fees, free })
+    );
+    assert_eq!((world.books(), world.collateral(carol), world.balance(carol)), before);
+    // A smaller sale fits in the free cash, and the lock is still covered after it.
+    world.sell_short(carol, 1, false, wad(1), usdc(2_000)).expect("one put");
+    let required = world.market.sender(carol).required_collateral().expect("required");
+    assert!(world.cash() >= required);
     world.check();
 }
