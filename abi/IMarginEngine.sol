@@ -63,6 +63,11 @@ interface IMarginEngine {
     /// liability plus the maintenance margin.
     error ShortBookHealthy(address account, uint256 collateral, uint256 requirement);
 
+    /// @notice Thrown by `liquidate` when `account`, below maintenance, has lines on settled boards
+    /// owing `dues`: those are settled (`settleAccount`, no penalty) before the account
+    /// may be liquidated for what is left.
+    error ShortBookSettleFirst(address account, uint256 dues);
+
     /// @notice Thrown by `settleAccount` when no line of `account` is on a settled board.
     error ShortBookNothingToSettle(address account);
 
@@ -120,7 +125,7 @@ interface IMarginEngine {
     function quote(uint64 strikeId, bool isCall, bool isBuy, uint256 amount, bool checkMin) external view returns (bytes32, uint256, uint256, uint256, uint256, uint256);
 
     /// @notice Returns the requirements of an account writing `lines`: `(marketId, liability,
-    /// initial, maintenance)`, in asset units, rounded up. The live lines are marked at a
+    /// initial, maintenance, settledDues)`, in asset units, rounded up. The live lines are marked at a
     /// fresh spot of their underlying (`marketId`; zero when none is live) at `baseIv x
     /// skew` rounded up, and stressed over the pool's grid (`market.stressSpotDownWad`,
     /// `market.stressSpotUpWad`, `market.stressVolUpWad`): the liability is what buying
@@ -128,7 +133,8 @@ interface IMarginEngine {
     /// margin the worst stressed loss times `market.initialMarginWad`, the maintenance
     /// `market.maintenanceMarginWad` of it. An account may open a short or remove margin
     /// while `collateral >= liability + initial`, and be liquidated below `liability +
-    /// maintenance`.
+    /// maintenance`. `settledDues` is the part of the liability the lines on settled
+    /// boards owe: the short book settles those (`settleAccount`) rather than liquidates.
     /// @param lines `[key, amount]` pairs, `key = 2 * strikeId + isCall`.
     /// @param checkSequencer Whether the sequencer gate applies (removing margin and
     /// liquidating are gated; the views are not).
@@ -138,7 +144,7 @@ interface IMarginEngine {
     /// Errors: `Error::MarketMismatch` - If the live lines are of two underlyings.
     /// Errors: `Error::MathError` - If an amount or a due overflows.
     /// Errors: `Error::Forwarded` - The listings' or the risk engine's refusal.
-    function margin(uint256[] calldata lines, bool checkSequencer) external view returns (bytes32, uint256, uint256, uint256);
+    function margin(uint256[] calldata lines, bool checkSequencer) external view returns (bytes32, uint256, uint256, uint256, uint256);
 
     /// @notice Returns what each of `lines` owes at its board's settlement price, in asset units,
     /// rounded up (`amount x intrinsic`), or `2^256 - 1` for a line whose board is not

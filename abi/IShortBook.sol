@@ -62,6 +62,11 @@ interface IShortBook {
     /// liability plus the maintenance margin.
     error ShortBookHealthy(address account, uint256 collateral, uint256 requirement);
 
+    /// @notice Thrown by `liquidate` when `account`, below maintenance, has lines on settled boards
+    /// owing `dues`: those are settled (`settleAccount`, no penalty) before the account
+    /// may be liquidated for what is left.
+    error ShortBookSettleFirst(address account, uint256 dues);
+
     /// @notice Thrown by `settleAccount` when no line of `account` is on a settled board.
     error ShortBookNothingToSettle(address account);
 
@@ -301,6 +306,8 @@ interface IShortBook {
     /// @dev Errors: `Error::Paused`, `Error::CallFailed` - As `ShortBook::sell_short`.
     /// Errors: `Error::Healthy` - If the collateral covers the liability plus maintenance
     /// Errors: (an account writing nothing is always healthy).
+    /// Errors: `Error::SettleFirst` - If lines of the account are on settled boards and owe
+    /// Errors: something: `settleAccount` pays those first, without a penalty.
     /// Errors: `Error::TokenCallFailed` - If a payment fails.
     /// Errors: `Error::Forwarded` - The margin engine's refusal (the sequencer gate, a stale
     /// Errors: price, a split it cannot make, ...).

@@ -193,7 +193,7 @@ impl MarginEngine {
     }
 
     /// Returns the requirements of an account writing `lines`: `(marketId, liability,
-    /// initial, maintenance)`, in asset units, rounded up. The live lines are marked at a
+    /// initial, maintenance, settledDues)`, in asset units, rounded up. The live lines are marked at a
     /// fresh spot of their underlying (`marketId`; zero when none is live) at `baseIv x
     /// skew` rounded up, and stressed over the pool's grid (`market.stressSpotDownWad`,
     /// `market.stressSpotUpWad`, `market.stressVolUpWad`): the liability is what buying
@@ -201,7 +201,8 @@ impl MarginEngine {
     /// margin the worst stressed loss times `market.initialMarginWad`, the maintenance
     /// `market.maintenanceMarginWad` of it. An account may open a short or remove margin
     /// while `collateral >= liability + initial`, and be liquidated below `liability +
-    /// maintenance`.
+    /// maintenance`. `settledDues` is the part of the liability the lines on settled
+    /// boards owe: the short book settles those (`settleAccount`) rather than liquidates.
     ///
     /// # Arguments
     ///
@@ -221,7 +222,7 @@ impl MarginEngine {
         &self,
         lines: Vec<U256>,
         check_sequencer: bool,
-    ) -> Result<(B256, U256, U256, U256), Error> {
+    ) -> Result<(B256, U256, U256, U256, U256), Error> {
         let values = self.params()?;
         if check_sequencer {
             self.check_sequencer(&values)?;
@@ -249,7 +250,7 @@ impl MarginEngine {
             words.extend_from_slice(&line_words(&strike, now, is_call, pair[1], true)?);
         }
         if words.is_empty() {
-            return Ok((market_id, owed, U256::ZERO, U256::ZERO));
+            return Ok((market_id, owed, U256::ZERO, U256::ZERO, owed));
         }
         let (spot, _) = self.spot(&values, market_id, true)?;
         let [liability, initial, maintenance] = self.engine_margin(
@@ -259,7 +260,8 @@ impl MarginEngine {
             values[at::INITIAL],
             values[at::MAINTENANCE],
         )?;
-        Ok((market_id, liability.checked_add(owed).ok_or_else(overflow)?, initial, maintenance))
+        let liability = liability.checked_add(owed).ok_or_else(overflow)?;
+        Ok((market_id, liability, initial, maintenance, owed))
     }
 
     /// Returns what each of `lines` owes at its board's settlement price, in asset units,

@@ -609,7 +609,10 @@ fn margin_is_the_stress_grid_requirement_of_the_live_lines(btc: Contract<MockAgg
     let env = Env::new();
     let [s0, s1] = env.strikes;
     let margin = |lines: Vec<U256>, check: bool| env.margin.sender(bob()).margin(lines, check);
-    assert_eq!(margin(vec![], true), Ok((B256::ZERO, U256::ZERO, U256::ZERO, U256::ZERO)));
+    assert_eq!(
+        margin(vec![], true),
+        Ok((B256::ZERO, U256::ZERO, U256::ZERO, U256::ZERO, U256::ZERO))
+    );
     for length in [1usize, 3] {
         assert_eq!(
             margin(vec![key(s0, true); length], false).motsu_unwrap_err(),
@@ -625,7 +628,7 @@ fn margin_is_the_stress_grid_requirement_of_the_live_lines(btc: Contract<MockAgg
         let r = env.requirement(&lines, T0 + offset);
         assert_eq!(
             margin(pairs.clone(), true),
-            Ok((ETH, r.liability, r.initial, r.maintenance)),
+            Ok((ETH, r.liability, r.initial, r.maintenance, U256::ZERO)),
             "at {price}"
         );
     }
@@ -703,12 +706,12 @@ fn dues_are_max_until_settlement_then_the_obligation() {
     let owed = expected[0] + expected[2];
     assert_eq!(
         env.margin.sender(bob()).margin(pairs, true),
-        Ok((ETH, owed + r.liability, r.initial, r.maintenance))
+        Ok((ETH, owed + r.liability, r.initial, r.maintenance, owed))
     );
     // Only settled lines: the liability is what they owe, nothing to margin.
     assert_eq!(
         env.margin.sender(bob()).margin(vec![key(s0, true), odd], true),
-        Ok((B256::ZERO, expected[0], U256::ZERO, U256::ZERO))
+        Ok((B256::ZERO, expected[0], U256::ZERO, U256::ZERO, expected[0]))
     );
 }
 

@@ -81,6 +81,12 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error ShortBookHealthy(address account, uint256 collateral, uint256 requirement);
 
+    /// Thrown by `liquidate` when `account`, below maintenance, has lines on settled boards
+    /// owing `dues`: those are settled (`settleAccount`, no penalty) before the account
+    /// may be liquidated for what is left.
+    #[derive(Debug, PartialEq, Eq)]
+    error ShortBookSettleFirst(address account, uint256 dues);
+
     /// Thrown by `settleAccount` when no line of `account` is on a settled board.
     #[derive(Debug, PartialEq, Eq)]
     error ShortBookNothingToSettle(address account);
@@ -146,6 +152,7 @@ pub enum Error {
     TooManyLines(ShortBookTooManyLines),
     MarketMismatch(ShortBookMarketMismatch),
     Healthy(ShortBookHealthy),
+    SettleFirst(ShortBookSettleFirst),
     NothingToSettle(ShortBookNothingToSettle),
     PoolCashShort(ShortBookPoolCashShort),
     CollateralLocked(ShortBookCollateralLocked),
@@ -220,6 +227,7 @@ impl From<Error> for Vec<u8> {
                 ShortBookHealthy::SELECTOR,
                 &[a(e.account), w(e.collateral), w(e.requirement)],
             ),
+            SettleFirst(e) => encode(ShortBookSettleFirst::SELECTOR, &[a(e.account), w(e.dues)]),
             NothingToSettle(e) => encode(ShortBookNothingToSettle::SELECTOR, &[a(e.account)]),
             PoolCashShort(e) => {
                 encode(ShortBookPoolCashShort::SELECTOR, &[w(e.requested), w(e.paid)])
@@ -274,6 +282,7 @@ impl stylus_sdk::abi::export::internal::InnerTypes for Error {
             declare::<ShortBookTooManyLines>(),
             declare::<ShortBookMarketMismatch>(),
             declare::<ShortBookHealthy>(),
+            declare::<ShortBookSettleFirst>(),
             declare::<ShortBookNothingToSettle>(),
             declare::<ShortBookPoolCashShort>(),
             declare::<ShortBookCollateralLocked>(),

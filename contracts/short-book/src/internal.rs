@@ -88,6 +88,8 @@ pub(crate) struct Margin {
     pub(crate) initial: U256,
     /// The maintenance margin.
     pub(crate) maintenance: U256,
+    /// What its lines on settled boards owe (part of the liability).
+    pub(crate) settled_dues: U256,
 }
 
 /// The line key of a strike's side: `2 * strikeId + isCall`.
@@ -183,13 +185,18 @@ impl ShortBook {
         let lines = self.account_pairs(account);
         if lines.is_empty() {
             let zero = U256::ZERO;
-            return Ok(Margin { liability: zero, initial: zero, maintenance: zero });
+            return Ok(Margin {
+                liability: zero,
+                initial: zero,
+                maintenance: zero,
+                settled_dues: zero,
+            });
         }
         let flag = B256::from(U256::from(u8::from(check_sequencer)));
         let data = split::encode(MARGIN, &[Arg::Array(&lines), Arg::Word(flag)]);
-        let [_, liability, initial, maintenance] =
+        let [_, liability, initial, maintenance, settled_dues] =
             split::words(self.engine(values, &data)?).map_err(Error::Forwarded)?;
-        Ok(Margin { liability, initial, maintenance })
+        Ok(Margin { liability, initial, maintenance, settled_dues })
     }
 
     /// `MarginEngine.dues` of `account`'s lines: per line, what it owes at settlement, or

@@ -568,6 +568,8 @@ impl ShortBook {
     /// * [`Error::Paused`], [`Error::CallFailed`] - As [`ShortBook::sell_short`].
     /// * [`Error::Healthy`] - If the collateral covers the liability plus maintenance
     ///   (an account writing nothing is always healthy).
+    /// * [`Error::SettleFirst`] - If lines of the account are on settled boards and owe
+    ///   something: `settleAccount` pays those first, without a penalty.
     /// * [`Error::TokenCallFailed`] - If a payment fails.
     /// * [`Error::Forwarded`] - The margin engine's refusal (the sequencer gate, a stale
     ///   price, a split it cannot make, ...).
@@ -583,6 +585,10 @@ impl ShortBook {
         let requirement = m.liability.saturating_add(m.maintenance);
         if self.accounts.getter(account).lines.is_empty() || collateral >= requirement {
             return Err(Error::Healthy(ShortBookHealthy { account, collateral, requirement }));
+        }
+        // Settled lines owe a fixed sum: settled without a penalty, not liquidated.
+        if !m.settled_dues.is_zero() {
+            return Err(Error::SettleFirst(ShortBookSettleFirst { account, dues: m.settled_dues }));
         }
         let [bounty, to_pool, to_reserve, returned, shortfall] =
             self.liquidation_split(&values, collateral, m.liability)?;

@@ -634,6 +634,7 @@ fn variant(error: &Error) -> usize {
         Error::MathError(_) => 22,
         Error::Forwarded(_) => 23,
         Error::CollateralLocked(_) => 24,
+        Error::SettleFirst(_) => 25,
     }
 }
 
@@ -700,6 +701,7 @@ fn revert_data_is_the_abi_encoding_of_each_error() {
         ),
         case(Error::Healthy, ShortBookHealthy { account, collateral: big, requirement: small }),
         case(Error::NothingToSettle, ShortBookNothingToSettle { account }),
+        case(Error::SettleFirst, ShortBookSettleFirst { account, dues: big }),
         case(Error::PoolCashShort, ShortBookPoolCashShort { requested: big, paid: small }),
         case(Error::CollateralLocked, ShortBookCollateralLocked { proceeds: big, free: small }),
         case(Error::CallFailed, ShortBookCallFailed { target: account }),
@@ -713,7 +715,7 @@ fn revert_data_is_the_abi_encoding_of_each_error() {
         case(Error::MathError, ShortBookMathError { code: u8::MAX }),
         (Error::Forwarded(vec![1, 2, 3]), vec![1, 2, 3]),
     ];
-    let mut covered = [false; 25];
+    let mut covered = [false; 26];
     for (error, sol) in cases {
         covered[variant(&error)] = true;
         assert_eq!(Vec::<u8>::from(error), sol);
@@ -1606,7 +1608,7 @@ fn the_health_is_the_stress_grid_requirement_of_the_lines() {
         assert_eq!(healthy, collateral >= liability + maintenance);
         assert_eq!(
             env.margin.sender(bob()).margin(pairs.clone(), false),
-            Ok((ETH, liability, initial, maintenance))
+            Ok((ETH, liability, initial, maintenance, U256::ZERO))
         );
     }
 }
@@ -1874,6 +1876,15 @@ fn a_due_above_the_collateral_runs_the_default_waterfall() {
     // Owed: 2 x (5000 - 2100) = 5,800 USDC, more than the collateral.
     let owed = usdc(5_800);
     let shortfall = owed - collateral;
+    // Below maintenance, but what it owes is a fixed due: settled, not liquidated (no
+    // penalty, no bounty out of the pool's due).
+    assert!(!env.health(alice()).4);
+    let before = env.state();
+    assert_eq!(
+        env.shorts.sender(bob()).liquidate(alice()).motsu_unwrap_err(),
+        Error::SettleFirst(ShortBookSettleFirst { account: alice(), dues: owed })
+    );
+    assert_eq!(env.state(), before);
     assert_eq!(env.shorts.sender(bob()).settle_account(alice()), Ok(collateral));
     env.shorts.assert_emitted(&ShortSettled {
         account: alice(),
