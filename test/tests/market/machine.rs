@@ -1,43 +1,81 @@
 //! A proptest state machine over the whole protocol: random sequences of actions by three
-//! traders, two LPs and two stakers on a freshly deployed [`World`] (the real programs,
-//! mocks only for the asset and the feeds). `PROPTEST_CASES` sets the number of sequences
-//! (64 by default, so the default run stays short; `PROPTEST_CASES=200` is the long run).
+//! traders, two LPs, two stakers, two writers (traders selling options to the pool on
+//! margin) and a liquidation bot on a freshly deployed [`World`] (the real programs, mocks
+//! only for the asset and the feeds). `PROPTEST_CASES` sets the number of sequences (64 by
+//! default, so the default run stays short; `PROPTEST_CASES=200` is the long run).
 //!
 //! The actions: an LP's deposit, `requestRedeem` and redemption of its claimable request;
 //! a staker's deposit into the junior or senior tranche, its withdrawal request and its
 //! redemption; a trader's purchase (either strike of the fixture, calls or puts, a random
-//! size) and sale of part of its position; a price move (a new oracle round at -60%..+80%
-//! of the last price); time passing (seconds to days, or a jump to the cut-off, the expiry,
-//! an LP's claimable time or a staker's unlock, never past three days after the expiry);
-//! the settlement (with the first round at or after the expiry, or a wrong one) and claims.
-//! Every round is recorded, so the model knows the one settlement must take.
+//! size) and sale of part of its position; a writer's short sale (`sellShort`: a side, a
+//! size, and a margin of none, a few USDC, an ordinary or a large amount, possibly beyond
+//! its balance, or what the sale needs give or take, read from a reverted trial sale; it
+//! is refused when its proceeds exceed the vault's cash beyond the book's required
+//! collateral), its close of part of a line (`closeShort`), a top-up (`addMargin`) and a
+//! withdrawal of part of its free margin or beyond it (`removeMargin`); the bot's
+//! liquidation of a writer (`liquidate`) and the settlement of a writer's account
+//! (`settleAccount`); a price move (a new oracle round at -60%..+80% of the last price);
+//! time passing (seconds to days, or a jump to the cut-off, the expiry, an LP's claimable
+//! time or a staker's unlock, never past three days after the expiry); the settlement
+//! (with the first round at or after the expiry, or a wrong one) and claims. Every round
+//! is recorded, so the model knows the one settlement must take.
 //!
 //! Each action is first judged by the model: when the rules refuse it, it must return
 //! `Err` with the error of the first rule it breaks; when they allow it, it must succeed,
-//! with one exception the model cannot decide alone, a purchase refused by the pool-level
-//! limits (the stress limit or the utilization cap, whose arguments are then checked).
+//! with two exceptions the model cannot decide alone: a purchase refused by the pool-level
+//! limits (the stress limit or the utilization cap, whose arguments are then checked), and
+//! a short sale refused for its margin (`ShortBookInsufficientMargin`, with the collateral
+//! it names checked to be the old one plus the margin and the proceeds, below what it
+//! requires); for a margin read from a trial sale the model knows the requirement, so it
+//! predicts that refusal too, to the unit. What the model cannot price itself (a premium,
+//! a requirement, a liability, a liquidation's split, a line's dues) it reads from the
+//! views just before the call (`quote`, `accountHealth`, `liquidationSplit`, `dues`), and
+//! checks that the call used exactly those. The short book's calls that fail are reverted
+//! (`motsu_res`: some of its refusals come after its writes, which motsu keeps otherwise).
 //! After every step the whole observable state (the books, every actor's balance and
 //! position, the vault's shares and requests, the fund's shares and requests, the board's
-//! payout) must equal the model's expectation: unchanged after a refusal, and after a
+//! payout, each writer's account and lines, the short book's totals, reserve and
+//! receivable) must equal the model's expectation: unchanged after a refusal, and after a
 //! success changed exactly as the action says:
 //!
 //! 1. the vault's cash moves only by a deposit (`+assets`), a redemption (`-paid`), a
 //!    purchase (`+premium + LP fee share`, the split rule of `World::expected_split`), a
-//!    sale (`-(premium - LP fee share)`) and a settlement (`-pulled`); any other step
-//!    leaves it unchanged. The NAV moves by exactly the deposit or the redemption; with a
-//!    fresh mark `World::check` ties it to the cash less the book's liability (trades,
-//!    prices and time move that); while the mark stays stale, time and prices leave it
-//!    unchanged; a settlement leaves it equal to the cash;
+//!    sale (`-(premium - LP fee share)`), a settlement (`-pulled`), a short sale
+//!    (`-(premium - fees)`, paid into the writer's collateral), a close (`+premium + fees`
+//!    from the collateral), a liquidation (the split's `toPool`, plus what the short book's
+//!    reserve and the fund recover of a shortfall) and a writer's settlement (its dues as
+//!    far as its collateral goes, plus the same recovery); any other step leaves it
+//!    unchanged. The NAV moves by exactly the deposit or the redemption, and not at all by
+//!    a top-up or a withdrawal of margin; with a fresh mark `World::check` ties it to the
+//!    cash plus the short book's receivable less the book's liability (trades, shorts,
+//!    prices and time move those); while the mark stays stale, time and prices leave it
+//!    unchanged; once the board is settled it is the cash plus the receivable, which the
+//!    model computes (each side still written at its dues, less one unit);
 //! 2. the fund's tranches move only by stakers' deposits and redemptions, `notifyIncome`
-//!    of a trade's fund share (split by the income weights) and the cover of a settlement
-//!    (junior first), which also records one loss;
+//!    of a trade's fund share (split by the income weights), the cover of a settlement
+//!    (junior first), which also records one loss, and the cover of a trader default
+//!    (junior first, after the short book's reserve), which records one loss of kind 0
+//!    whose figures are checked;
 //! 3. `World::check`: every unit minted is held by a recorded account or a contract, the
-//!    token's supply is the sum minted, each contract holds what it books;
-//! 4. open interest equals the sum of the traders' positions per strike and side; the
-//!    vault's share supply is the LPs' shares plus its escrow, which is the sum of the
-//!    requests; each tranche's supply is the stakers' shares;
+//!    token's supply is the sum minted, each contract holds what it books (the short book
+//!    its writers' collateral plus its reserve);
+//! 4. open interest equals the sum of the traders' positions per strike and side (a short
+//!    never moves it); the vault's share supply is the LPs' shares plus its escrow, which
+//!    is the sum of the requests; each tranche's supply is the stakers' shares;
 //! 5. the fund's exit terms follow the market's longest open tenor, and a staker's
-//!    redeemable shares are its request's inside the window.
+//!    redeemable shares are its request's inside the window;
+//! 6. the short book's total per side is the sum of the writers' lines, as the model books
+//!    them; each account's line count and underlying follow its lines; an account writing
+//!    nothing has no liability and no requirement; after a successful `sellShort` or
+//!    `removeMargin` the writer covers its liability plus its initial margin; the bots'
+//!    scan (`liquidatable`) lists exactly the unhealthy writers; while the mark is fresh
+//!    the vault's receivable is the short book's.
+//!
+//! A purchase's fees are recomputed by the pure crate's rules: the trade prices its
+//! utilization fee on the vault's NAV (`totalAssets`, the short book's receivable
+//! included), while `OptionBook.quote` values the pool at its cash less the book's
+//! liability, so with shorts written the quote may overstate the fees the purchase pays;
+//! the quote's fees are checked against the rule at that value, the trade's at the NAV.
 //!
 //! At the end the sequence moves past the expiry, records a settlement round if none
 //! exists, settles, and claims every position: every long is paid `amount x payoff`
@@ -46,24 +84,42 @@
 //! position without a haircut (the writer's obligation of each line rounds up, each claim
 //! down). With a haircut the pro-rata rounding adds less than one unit per position more
 //! (`owed = 1000`, `available = 999`, two lines of `499.5` each: `999 - 2 x 498 = 3 > 2`),
-//! so the bound there is below two units per position.
+//! so the bound there is below two units per position. Then the bot tries one liquidation
+//! (after the settlement an account is liquidatable exactly when its collateral does not
+//! pay its dues), every writer's account is settled and its collateral withdrawn: the
+//! short book then holds exactly its reserve, no line is written, the receivable is zero
+//! and the NAV is the cash.
 //!
 //! One refusal is never attempted: a sale the vault's cash cannot pay
 //! (`MarketPoolCashShort`) fails after the book recorded the trade in the listings, and
 //! motsu keeps a nested call's writes when the top-level call fails (a chain reverts
 //! them), so the state could not be compared.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolError;
 use motsu::prelude::*;
 use mutual_insurance::{
     InsuranceExceededMaxRedeem, InsuranceRequestExceedsBalance, InsuranceZeroAmount, JUNIOR, SENIOR,
+};
+use mutual_interfaces::keys::{
+    SPREAD_CAP_KEY, SPREAD_FEE_KEY, UTIL_FEE_BASE_KEY, UTIL_FEE_KINK_KEY, UTIL_FEE_SLOPE_ABOVE_KEY,
+    UTIL_FEE_SLOPE_BELOW_KEY,
 };
 use mutual_market::{
     MarketAlreadyClaimed, MarketAlreadySettled, MarketInsufficientPosition,
     MarketInvalidSettlementRound, MarketNotExpired, MarketNotSettled, MarketOpenInterestCap,
     MarketStalePrice, MarketStressLimitExceeded, MarketTradeTooSmall, MarketTradingClosed,
     MarketUnknownPosition, MarketUtilizationAboveCap, MarketZeroAmount,
+};
+use mutual_risk::trade::{
+    fees_asset_up, utilization_fee_rate_wad_up, utilization_wad_up, FeeCurve, FeeSchedule,
+};
+use mutual_short_book::{
+    Error as ShortError, ShortBookCollateralLocked, ShortBookHealthy,
+    ShortBookInsufficientCollateral, ShortBookInsufficientMargin, ShortBookInsufficientShort,
+    ShortBookNothingToSettle, ShortBookOpenInterestCap, ShortBookPoolCashShort,
+    ShortBookSettleFirst, ShortBookTokenCallFailed, ShortBookTradeTooSmall, ShortBookTradingClosed,
+    ShortBookZeroAmount,
 };
 use mutual_vault::{
     ERC20InsufficientBalance, ERC4626ExceededMaxRedeem, VaultInsolvent, VaultSharesLocked,
@@ -73,7 +129,8 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
 use crate::world::{
-    pct, set_time, u, usdc, wad, Books, World, CUTOFF, DAY, ETH, EXPIRY, HEARTBEAT, HOUR, T0, WAD,
+    loss, pct, set_time, u, usdc, wad, Books, World, CUTOFF, DAY, ETH, EXPIRY, HEARTBEAT, HOUR, T0,
+    WAD,
 };
 
 /// How many traders play.
@@ -98,6 +155,12 @@ const WITHDRAW_WINDOW: u64 = 2 * DAY;
 const TRADER_FUNDS: u64 = 100_000_000;
 /// The default number of sequences.
 const DEFAULT_CASES: u32 = 64;
+/// How many writers (traders selling options to the pool on margin) play.
+const WRITERS: usize = 2;
+/// What each writer is given at the start, USDC, approved to the short book.
+const WRITER_FUNDS: u64 = 2_000_000;
+/// The fixture's `market.maxStrikeOiWad`, which also caps the options written per side.
+const MAX_OI: u64 = 1_000;
 
 /// A time to jump to (plus a small offset), if it lies ahead.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +186,16 @@ enum Pick {
     Before,
     /// The round after the first one at or after the expiry (the first if none follows).
     After,
+}
+
+/// The margin a short sale brings.
+#[derive(Clone, Copy, Debug)]
+enum Margin {
+    /// A fixed amount, USDC (none, small, ordinary, or beyond the writer's balance).
+    Usdc(u64),
+    /// What the sale needs (read from a reverted trial sale) plus `extra` asset units:
+    /// `-1` is one unit short, so a refusal the model predicts.
+    Needed(i64),
 }
 
 /// One step of a sequence. Fractions are per mille of what the actor holds (or may take);
@@ -155,6 +228,20 @@ enum Op {
     Settle { pick: Pick },
     /// A trader's position of a side is claimed.
     Claim { trader: usize, side: usize },
+    /// A writer sells `milli / 1000` options of a side to the pool, bringing `margin`.
+    Short { writer: usize, side: usize, milli: u64, margin: Margin },
+    /// A writer buys back a fraction of what it wrote of a side.
+    Close { writer: usize, side: usize, per_mille: u16 },
+    /// A writer adds `usdc` USDC to its collateral.
+    AddMargin { writer: usize, usdc: u64 },
+    /// A writer takes out a fraction of its free margin (the collateral above the
+    /// liability plus the initial margin); `1001..=1050` asks one unit beyond the free
+    /// margin, above that one unit beyond the collateral.
+    RemoveMargin { writer: usize, per_mille: u16 },
+    /// The bot liquidates a writer.
+    Liquidate { writer: usize },
+    /// The keeper settles a writer's account.
+    SettleAccount { writer: usize },
 }
 
 /// A fraction per mille: none, all, some, or more than allowed.
@@ -188,6 +275,30 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(s, t)| Target::Unlock(s, t)),
     ];
     let offset = prop_oneof![Just(0u64), Just(1u64), Just(2u64), 0u64..=HOUR];
+    let writer = 0..WRITERS;
+    // Shorts: none, below the minimum, ordinary sizes, large ones and near the cap.
+    let short_size = prop_oneof![
+        1 => Just(0u64),
+        1 => 1u64..10,
+        10 => 10u64..=20_000,
+        2 => 20_000u64..=200_000,
+        1 => 900_000u64..=1_100_000,
+    ];
+    // None, small, ordinary, large (possibly beyond the writer's balance), or what the
+    // sale needs give or take.
+    let margin = prop_oneof![
+        1 => Just(Margin::Usdc(0)),
+        1 => (1u64..=1_000).prop_map(Margin::Usdc),
+        2 => (1_000u64..=100_000).prop_map(Margin::Usdc),
+        1 => (100_000u64..=2_500_000).prop_map(Margin::Usdc),
+        4 => prop_oneof![Just(-1i64), Just(0i64), Just(1i64)].prop_map(Margin::Needed),
+        3 => (0i64..=1_000_000_000).prop_map(Margin::Needed),
+    ];
+    let top_up = prop_oneof![
+        1 => Just(0u64),
+        6 => 1u64..=50_000,
+        1 => 2_000_000u64..=3_000_000,
+    ];
     let pick = prop_oneof![
         3 => Just(Pick::First),
         1 => Just(Pick::Latest),
@@ -214,7 +325,16 @@ fn op() -> impl Strategy<Value = Op> {
         3 => wait.prop_map(|seconds| Op::Wait { seconds }),
         3 => (target, offset).prop_map(|(to, offset)| Op::Jump { to, offset }),
         1 => pick.prop_map(|pick| Op::Settle { pick }),
-        1 => (trader, side).prop_map(|(trader, side)| Op::Claim { trader, side }),
+        1 => (trader, side.clone()).prop_map(|(trader, side)| Op::Claim { trader, side }),
+        8 => (writer.clone(), side.clone(), short_size, margin)
+            .prop_map(|(writer, side, milli, margin)| Op::Short { writer, side, milli, margin }),
+        2 => (writer.clone(), side, per_mille())
+            .prop_map(|(writer, side, per_mille)| Op::Close { writer, side, per_mille }),
+        1 => (writer.clone(), top_up).prop_map(|(writer, usdc)| Op::AddMargin { writer, usdc }),
+        2 => (writer.clone(), per_mille())
+            .prop_map(|(writer, per_mille)| Op::RemoveMargin { writer, per_mille }),
+        4 => writer.clone().prop_map(|writer| Op::Liquidate { writer }),
+        1 => writer.prop_map(|writer| Op::SettleAccount { writer }),
     ]
 }
 
@@ -223,7 +343,7 @@ fn op() -> impl Strategy<Value = Op> {
 struct State {
     /// The books of `World::books`.
     books: Books,
-    /// The asset balances: traders, LPs, stakers, then the keeper.
+    /// The asset balances: traders, LPs, stakers, the keeper, the writers, then the bot.
     balances: Vec<U256>,
     /// Each trader's `(amount, claimed)` per side (zeros when never opened).
     positions: [[(U256, bool); SIDES]; TRADERS],
@@ -247,6 +367,18 @@ struct State {
     settled: bool,
     /// Whether the vault's mark is fresh.
     fresh: bool,
+    /// Each writer's margin account: `(marketId, collateral, lineCount)`.
+    accounts: [(B256, U256, u64); WRITERS],
+    /// Each writer's options written per side.
+    written: [[U256; SIDES]; WRITERS],
+    /// The options written per side over all accounts (what the pool holds).
+    short_totals: [U256; SIDES],
+    /// The short book's reserve.
+    short_reserve: U256,
+    /// How many accounts ever wrote an option.
+    short_accounts: u64,
+    /// The short book's receivable (`poolLiability().1`).
+    receivable: U256,
 }
 
 /// One of `candidates`, chosen by `index`; `fallback` if there is none.
@@ -266,6 +398,17 @@ fn exits() -> impl Iterator<Item = (usize, u8)> {
 /// Every `(trader, side)`.
 fn lines() -> impl Iterator<Item = (usize, usize)> {
     (0..TRADERS).flat_map(|t| (0..SIDES).map(move |s| (t, s)))
+}
+
+/// Every `(writer, side)`.
+fn shorts() -> impl Iterator<Item = (usize, usize)> {
+    (0..WRITERS).flat_map(|w| (0..SIDES).map(move |s| (w, s)))
+}
+
+/// What `amount` written of line `side` owes at `price` USD, asset units, rounded up
+/// (`obligation_asset_up`, as the board's obligation of each line).
+fn due(side: usize, price: u64, amount: U256) -> U256 {
+    (intrinsic(side, price) * amount).div_ceil(U256::from(10u64).pow(u(30)))
 }
 
 /// The intrinsic value of line `side` at `price` USD, 18 decimals.
@@ -293,6 +436,10 @@ struct Machine {
     stakers: [Address; STAKERS],
     /// Who settles the board and earns the bounty.
     keeper: Address,
+    /// The writers, each given [`WRITER_FUNDS`] approved to the short book.
+    writers: [Address; WRITERS],
+    /// Who liquidates writers and earns the bounties.
+    bot: Address,
     /// The time now.
     now: u64,
     /// Every ETH round: `(updatedAt, price in USD)`, round id `index + 1`.
@@ -307,6 +454,10 @@ struct Machine {
     requested_at: [Option<u64>; LPS],
     /// Sales not attempted because the vault's cash could not pay them.
     skipped: usize,
+    /// Each writer's options written per side, as the model books them.
+    written: [[U256; SIDES]; WRITERS],
+    /// The writers in the order of their first short (the short book's account list).
+    listed: Vec<usize>,
 }
 
 impl Machine {
@@ -329,6 +480,12 @@ impl Machine {
             world.token.sender(staker).approve(world.fund.address(), U256::MAX).expect("approve");
         }
         world.hold(keeper);
+        let writers = ["writer0", "writer1"].map(Address::from_tag);
+        for writer in writers {
+            world.writer(writer, usdc(WRITER_FUNDS));
+        }
+        let bot = Address::from_tag("bot");
+        world.hold(bot);
         world.check();
         Machine {
             world,
@@ -336,6 +493,8 @@ impl Machine {
             lps,
             stakers,
             keeper,
+            writers,
+            bot,
             now: T0,
             rounds: vec![(T0, 2000)],
             held: [[U256::ZERO; SIDES]; TRADERS],
@@ -343,6 +502,8 @@ impl Machine {
             settled_at: None,
             requested_at: [None; LPS],
             skipped: 0,
+            written: [[U256::ZERO; SIDES]; WRITERS],
+            listed: Vec::new(),
         }
     }
 
@@ -356,12 +517,14 @@ impl Machine {
         self.accounts().iter().position(|a| *a == who).expect("account: a player")
     }
 
-    /// Every player: traders, LPs, stakers, the keeper.
+    /// Every player: traders, LPs, stakers, the keeper, the writers, the bot.
     fn accounts(&self) -> Vec<Address> {
         let mut all = self.traders.to_vec();
         all.extend(self.lps);
         all.extend(self.stakers);
         all.push(self.keeper);
+        all.extend(self.writers);
+        all.push(self.bot);
         all
     }
 
@@ -387,6 +550,16 @@ impl Machine {
         let vault = || w.vault.sender(self.keeper);
         let fund = || w.fund.sender(self.keeper);
         let tranches = [JUNIOR, SENIOR];
+        let mut written = [[U256::ZERO; SIDES]; WRITERS];
+        let mut short_totals = [U256::ZERO; SIDES];
+        for (writer, side) in shorts() {
+            let (strike, is_call) = self.line(side);
+            let (held, total) =
+                w.shorts.sender(self.keeper).shorts(self.writers[writer], strike, is_call);
+            written[writer][side] = held;
+            short_totals[side] = total;
+        }
+        let book = w.shorts.sender(self.keeper).book();
         State {
             books: w.books(),
             balances: self.accounts().iter().map(|a| w.balance(*a)).collect(),
@@ -406,7 +579,18 @@ impl Machine {
             payout: w.market.sender(self.keeper).payout(w.board),
             settled: w.listings.sender(self.keeper).board(w.board).4,
             fresh: self.fresh(),
+            accounts: self.writers.map(|a| w.shorts.sender(self.keeper).account(a)),
+            written,
+            short_totals,
+            short_reserve: book.2,
+            short_accounts: book.3,
+            receivable: self.receivable(),
         }
+    }
+
+    /// The short book's receivable now.
+    fn receivable(&self) -> U256 {
+        self.world.shorts.sender(self.keeper).pool_liability().expect("poolLiability").1
     }
 
     /// Whether the vault's mark is fresh now.
@@ -417,9 +601,39 @@ impl Machine {
     /// The NAV and freshness a step that moved only the clock or the price leaves: the
     /// book's new mark if it is fresh now or was before; else the last recorded mark with
     /// its buffer, so the NAV does not move.
+    /// The short book's receivable moves with the spot and the clock before the board's
+    /// settlement (re-read), and not after it ([`Machine::settled_receivable`]).
     fn remarked(&self, before: &State, want: &mut State) {
         want.fresh = self.fresh();
         if before.fresh || want.fresh {
+            want.books.nav = self.world.nav();
+        }
+        want.receivable = self.settled_receivable().unwrap_or_else(|| self.receivable());
+    }
+
+    /// The options written of line `side` over all writers, as the model books them.
+    fn short_total(&self, side: usize) -> U256 {
+        self.written.iter().map(|row| row[side]).sum()
+    }
+
+    /// The receivable once the board is settled: each side still written at what it owes,
+    /// less one unit (`MarginEngine.receivable`); `None` before the settlement.
+    fn settled_receivable(&self) -> Option<U256> {
+        let price = self.settled_at?;
+        let total = |s| self.short_total(s);
+        Some((0..SIDES).map(|s| due(s, price, total(s)).saturating_sub(u(1))).sum())
+    }
+
+    /// The receivable and the NAV after a step that moved the options the pool holds,
+    /// their value or the cash: once the board is settled, the model's receivable and the
+    /// cash plus it (the book owes nothing any more); before, both re-read (`World::check`
+    /// ties the NAV to the cash plus the receivable less the book's liability).
+    fn revalued(&self, want: &mut State) {
+        if let Some(receivable) = self.settled_receivable() {
+            want.receivable = receivable;
+            want.books.nav = want.books.cash + receivable;
+        } else {
+            want.receivable = self.receivable();
             want.books.nav = self.world.nav();
         }
     }
@@ -568,6 +782,39 @@ impl Machine {
                 let (trader, side) =
                     pick(&open.collect::<Vec<_>>(), trader * SIDES + side, (trader, side));
                 self.claim(trader, side)
+            }
+            Op::Short { writer, side, milli, margin } => {
+                self.short(writer, side, U256::from(milli) * WAD / u(1_000), margin)
+            }
+            Op::Close { writer, side, per_mille } => {
+                let written = shorts().filter(|&(w, s)| !self.written[w][s].is_zero());
+                let (writer, side) =
+                    pick(&written.collect::<Vec<_>>(), writer * SIDES + side, (writer, side));
+                self.close(writer, side, per_mille)
+            }
+            Op::AddMargin { writer, usdc: x } => self.add_margin(writer, usdc(x)),
+            Op::RemoveMargin { writer, per_mille } => {
+                let funded =
+                    (0..WRITERS).filter(|&w| !self.world.collateral(self.writers[w]).is_zero());
+                self.remove_margin(pick(&funded.collect::<Vec<_>>(), writer, writer), per_mille)
+            }
+            Op::Liquidate { writer } => {
+                // The unhealthy writers if any, else those writing something.
+                let writing: Vec<usize> = (0..WRITERS)
+                    .filter(|&w| self.written[w].iter().any(|a| !a.is_zero()))
+                    .collect();
+                let unhealthy: Vec<usize> = writing
+                    .iter()
+                    .copied()
+                    .filter(|&w| matches!(self.health(self.writers[w]), Ok((.., false))))
+                    .collect();
+                let candidates = if unhealthy.is_empty() { writing } else { unhealthy };
+                self.liquidate(pick(&candidates, writer, writer))
+            }
+            Op::SettleAccount { writer } => {
+                let writing =
+                    (0..WRITERS).filter(|&w| self.written[w].iter().any(|a| !a.is_zero()));
+                self.settle_account(pick(&writing.collect::<Vec<_>>(), writer, writer))
             }
         }
     }
@@ -865,8 +1112,9 @@ impl Machine {
         want.books.market += split[2];
         want.books.treasury += split[3];
         want.books.base_iv = w.listings.sender(self.keeper).board(w.board).2;
-        // The NAV: the cash less the book's new liability (`World::check`).
-        want.books.nav = w.nav();
+        // The NAV: the cash plus the short book's receivable (the base IV moved) less the
+        // book's new liability (`World::check`).
+        self.revalued(want);
     }
 
     /// A purchase: refused by the ticket, the cut-off, the open-interest cap or a stale
@@ -883,15 +1131,19 @@ impl Machine {
             w.book.sender(who).quote(strike, is_call, amount, true).expect("quote: a valid buy")
         });
         let fund_before = w.fund.sender(who).fund_assets();
+        // The pool as `OptionBook.quote` values it: its cash less the book's liability.
+        let quoted_nav = before.books.cash.saturating_sub(w.liability());
         let result = w.buy(who, side / 2, is_call, amount).map_err(Vec::from);
         if let Some(expected) = refusal {
             Self::refused(result, expected, "buy");
             return (before, want);
         }
-        let (premium, fees, _) = quote.expect("quote");
+        let (premium, quoted, _) = quote.expect("quote");
         match result {
             Ok(id) => {
                 assert_eq!(id, self.position_id(trader, side), "the buyer's position");
+                let fees =
+                    self.purchase_fees(amount, premium, quoted, quoted_nav, before.books.nav);
                 self.traded(
                     &mut want,
                     &before,
@@ -968,6 +1220,61 @@ impl Machine {
         (before, want)
     }
 
+    /// The fees a purchase of `amount` (premium `premium`, quoted fees `quoted`) paid: the
+    /// spread fee and the utilization fee, a rate on the premium set by the pool's
+    /// utilization, the required collateral with the trade booked (`requiredCollateral`
+    /// after it) over the NAV. The trade takes the vault's NAV (`trade_nav`, the short
+    /// book's receivable included); `OptionBook.quote` values the pool at its cash less
+    /// the book's liability (`quoted_nav`), so with shorts written it quotes a utilization
+    /// fee at least as high. Both are recomputed here by the pure crate's rules on the
+    /// fixture's keys, the quote's checked to the unit (at either value, so the check
+    /// holds once the quote takes the vault's NAV too).
+    fn purchase_fees(
+        &self,
+        amount: U256,
+        premium: U256,
+        quoted: U256,
+        quoted_nav: U256,
+        trade_nav: U256,
+    ) -> U256 {
+        let w = &self.world;
+        let keys = [
+            SPREAD_FEE_KEY,
+            SPREAD_CAP_KEY,
+            UTIL_FEE_BASE_KEY,
+            UTIL_FEE_KINK_KEY,
+            UTIL_FEE_SLOPE_BELOW_KEY,
+            UTIL_FEE_SLOPE_ABOVE_KEY,
+        ];
+        let v = w.gov.sender(self.keeper).get_many(keys.to_vec()).expect("fee keys");
+        let v: Vec<u128> = v.into_iter().map(|x| u128::try_from(x).expect("a rate")).collect();
+        let curve = FeeCurve {
+            base_wad: v[2],
+            kink_wad: v[3],
+            slope_below_wad: v[4],
+            slope_above_wad: v[5],
+        };
+        let required = w.book.sender(self.keeper).required_collateral().expect("required");
+        let spot = u128::try_from(wad(self.rounds.last().expect("a round").1)).expect("spot");
+        let amount = u128::try_from(amount).expect("amount");
+        let fees = |nav: U256| {
+            let utilization = utilization_wad_up(required, nav).expect("utilization");
+            let rate = utilization_fee_rate_wad_up(utilization, &curve).expect("rate");
+            let schedule = FeeSchedule {
+                spread_rate_wad: v[0],
+                spread_cap_of_premium_wad: v[1],
+                utilization_rate_wad: rate,
+            };
+            fees_asset_up(spot, amount, premium, &schedule, 6).expect("fees").total
+        };
+        // The quote at the cash less the liability (or, should the quote take the vault's
+        // NAV, at the trade's).
+        let paid = fees(trade_nav);
+        assert!(quoted == fees(quoted_nav) || quoted == paid, "the quote's fees {quoted}");
+        assert!(paid <= quoted, "a purchase paid more fees than quoted");
+        paid
+    }
+
     /// What the board owes at `price`: each line's obligation rounded up.
     fn owed(&self, price: u64) -> U256 {
         let scale = U256::from(10u64).pow(u(30));
@@ -1005,12 +1312,14 @@ impl Machine {
         }
         let price = self.rounds[index].1;
         assert_eq!(result, Ok(wad(price)), "the settlement price");
-        // The waterfall: the pool's retention is 10% of its NAV, which is its cash once
-        // the board has left the book; the fund covers the excess, junior first; the pool
-        // pays the rest as far as its cash goes.
+        // The waterfall: the pool's retention is 10% of its NAV, which is its cash plus
+        // what the writers owe it once the board has left the book; the fund covers the
+        // excess, junior first; the pool pays the rest as far as its cash goes.
+        self.settled_at = Some(price);
+        let receivable = self.settled_receivable().expect("settled");
         let owed = self.owed(price);
         let cash = before.books.cash;
-        let retention = cash / u(10);
+        let retention = (cash + receivable) / u(10);
         let excess = owed.saturating_sub(retention);
         let [junior, senior] = before.books.tranches;
         let covered = excess.min(junior + senior);
@@ -1028,9 +1337,9 @@ impl Machine {
         want.balances[self.account(self.keeper)] += bounty;
         want.payout = (owed, available);
         want.settled = true;
-        self.settled_at = Some(price);
-        // The board left the book: the mark is fresh and the NAV is the cash.
-        want.books.nav = want.books.cash;
+        // The board left the book: the mark is fresh and the NAV is the cash plus what the
+        // writers owe (less a unit per side).
+        self.revalued(&mut want);
         want.fresh = true;
         (before, want)
     }
@@ -1078,6 +1387,551 @@ impl Machine {
         (before, want)
     }
 
+    // ---- Shorts ---------------------------------------------------------------------------
+
+    /// The error the margin engine's `quote` raises on a short's trade of `amount` (the
+    /// ticket, the cut-off, the oracle), in its order; `None` if they all pass.
+    fn short_refusal(&self, amount: U256, check_min: bool) -> Option<[u8; 4]> {
+        if amount.is_zero() {
+            Some(ShortBookZeroAmount::SELECTOR)
+        } else if check_min && amount < pct(1) {
+            Some(ShortBookTradeTooSmall::SELECTOR)
+        } else if self.now + CUTOFF >= EXPIRY {
+            Some(ShortBookTradingClosed::SELECTOR)
+        } else if self.stale() {
+            Some(MarketStalePrice::SELECTOR)
+        } else {
+            None
+        }
+    }
+
+    /// The margin engine's quote of a short's trade of `amount` of `side`, read just before
+    /// it, refused exactly when the model says (`refusal`): `(premium, fees,
+    /// baseIvAfterWad)` when allowed. The pool's written interest it passes back is the
+    /// longs' open interest.
+    fn short_quote(
+        &self,
+        before: &State,
+        side: usize,
+        amount: U256,
+        is_buy: bool,
+        check_min: bool,
+        refusal: Option<[u8; 4]>,
+    ) -> Option<(U256, U256, U256)> {
+        let (strike, is_call) = self.line(side);
+        let quote = self
+            .world
+            .margin
+            .sender(self.keeper)
+            .quote(strike, is_call, is_buy, amount, check_min)
+            .map_err(Vec::from);
+        match (refusal, quote) {
+            (None, Ok((market_id, premium, fees, _, iv, written))) => {
+                let oi = before.books.open_interest[side / 2];
+                assert_eq!(market_id, ETH, "the quote's underlying");
+                assert_eq!(written, if is_call { oi.0 } else { oi.1 }, "the pool's written");
+                Some((premium, fees, iv))
+            }
+            (Some(expected), Err(data)) => {
+                assert_eq!(selector(&data), expected, "the quote's refusal");
+                None
+            }
+            (refusal, quote) => {
+                panic!("quote of {amount} on side {side}: model {refusal:?}, engine {quote:?}")
+            }
+        }
+    }
+
+    /// The margin a sale of `amount` of `side` by `who` needs beyond its collateral and its
+    /// proceeds, read from a trial sale that cannot complete (the asset's transfers fail,
+    /// and the trial is reverted): `(margin, exact)`, exact when the trial was refused for
+    /// its margin (its `required` is then the sale's), `(0, false)` when the collateral
+    /// already covers it; `None` when the trial cannot tell (a sale with no proceeds tries
+    /// one unit, which may or may not be needed).
+    fn needed(
+        &self,
+        who: Address,
+        side: usize,
+        amount: U256,
+        proceeds: U256,
+    ) -> Option<(U256, bool)> {
+        let w = &self.world;
+        let (strike, is_call) = self.line(side);
+        let trial = if proceeds.is_zero() { u(1) } else { U256::ZERO };
+        w.token.sender(w.admin).set_failing(true);
+        let result = w
+            .shorts
+            .sender(who)
+            .sell_short(strike, is_call, amount, U256::ZERO, u64::MAX, trial)
+            .motsu_res();
+        w.token.sender(w.admin).set_failing(false);
+        match result {
+            Err(ShortError::InsufficientMargin(e)) => {
+                Some((e.required - e.collateral + trial, true))
+            }
+            // Past the margin check: the vault's payment failed (or found no cash)...
+            Err(ShortError::CallFailed(_) | ShortError::PoolCashShort(_)) if trial.is_zero() => {
+                Some((U256::ZERO, false))
+            }
+            // ... or collecting the trial's unit did.
+            Err(ShortError::TokenCallFailed(_)) if !trial.is_zero() => None,
+            other => panic!("a trial sale with the asset failing: {other:?}"),
+        }
+    }
+
+    /// `account`'s `accountHealth`: `(collateral, liability, initial, maintenance,
+    /// healthy)`, or the revert data of its refusal (a stale price).
+    fn health(&self, account: Address) -> Result<(U256, U256, U256, U256, bool), Vec<u8>> {
+        self.world.shorts.sender(self.keeper).account_health(account).map_err(Vec::from)
+    }
+
+    /// The trader-default waterfall of `shortfall` on `want`: the short book's `reserve`,
+    /// then the fund's tranches junior first (one loss record of kind 0, even when they
+    /// are empty), then the pool, which bears the rest by never receiving it; the
+    /// reserve's and the fund's parts reach the vault's cash. Returns the loss record's
+    /// `(requested, absorbed)` if the fund was called.
+    fn defaulted(want: &mut State, reserve: U256, shortfall: U256) -> Option<(U256, [U256; 2])> {
+        let from_reserve = reserve.min(shortfall);
+        want.short_reserve = reserve - from_reserve;
+        want.books.cash += from_reserve;
+        let rest = shortfall - from_reserve;
+        if rest.is_zero() {
+            return None;
+        }
+        let [junior, senior] = want.books.tranches;
+        let covered = rest.min(junior + senior);
+        let absorbed = [covered.min(junior), covered - covered.min(junior)];
+        want.books.tranches = [junior - absorbed[0], senior - absorbed[1]];
+        want.books.cash += covered;
+        want.books.losses += u(1);
+        Some((rest, absorbed))
+    }
+
+    /// Asserts the fund's latest loss record is the default [`Machine::defaulted`] expects.
+    fn check_loss(&self, want: &State, record: Option<(U256, [U256; 2])>) {
+        if let Some((requested, absorbed)) = record {
+            let residual = requested - absorbed[0] - absorbed[1];
+            assert_eq!(
+                loss(&self.world.fund, want.books.losses),
+                Ok((0, ETH, requested, absorbed.to_vec(), residual, self.now)),
+                "the trader default's loss record"
+            );
+        }
+    }
+
+    /// Closes every line of `writer` in the model and in `want`: its account empty, the
+    /// totals down by what it wrote.
+    fn cleared(&mut self, want: &mut State, writer: usize) {
+        for side in 0..SIDES {
+            want.short_totals[side] -= self.written[writer][side];
+            want.written[writer][side] = U256::ZERO;
+        }
+        want.accounts[writer] = (B256::ZERO, U256::ZERO, 0);
+        self.written[writer] = [U256::ZERO; SIDES];
+    }
+
+    /// A short sale: refused by the ticket, the cut-off or a stale price (the quote's
+    /// refusals), beyond the cap of options written per side, and when the proceeds exceed
+    /// the vault's cash beyond the collateral its written options lock (`cash -
+    /// requiredCollateral`, read just before); then refused if the collateral would not
+    /// cover the liability plus the initial margin (predicted for a margin read from a
+    /// trial sale, else accepted with its arguments checked), if the writer cannot pay the
+    /// margin or the vault's cash the proceeds (which the lock makes unreachable); else
+    /// the vault pays
+    /// `premium - fees` into the collateral beside the margin, the board's base IV moves to
+    /// the quote's, the longs' open interest stays, and the writer meets its initial margin.
+    fn short(
+        &mut self,
+        writer: usize,
+        side: usize,
+        amount: U256,
+        margin: Margin,
+    ) -> (State, State) {
+        let who = self.writers[writer];
+        let (strike, is_call) = self.line(side);
+        let before = self.state();
+        let mut want = before.clone();
+        let ticket = self.short_refusal(amount, true);
+        let quote = self.short_quote(&before, side, amount, false, true, ticket);
+        let total = before.short_totals[side];
+        let capped = quote.is_some() && total + amount > wad(MAX_OI);
+        // The pool pays only from the cash its written options do not lock.
+        let locked = self.world.market.sender(self.keeper).required_collateral().expect("required");
+        let free = before.books.cash.saturating_sub(locked);
+        let proceeds = quote.map(|(premium, fees, _)| premium.saturating_sub(fees));
+        let unfunded = !capped && proceeds.is_some_and(|p| p > free);
+        let needed = match (margin, proceeds) {
+            (Margin::Needed(_), Some(proceeds)) if !capped && !unfunded => {
+                self.needed(who, side, amount, proceeds)
+            }
+            _ => None,
+        };
+        let margin = match margin {
+            Margin::Usdc(x) => usdc(x),
+            Margin::Needed(extra) => {
+                let base = needed.map_or(U256::ZERO, |n| n.0);
+                let delta = u(extra.unsigned_abs());
+                if extra < 0 {
+                    base.saturating_sub(delta)
+                } else {
+                    base + delta
+                }
+            }
+        };
+        let w = &self.world;
+        let result = w
+            .shorts
+            .sender(who)
+            .sell_short(strike, is_call, amount, U256::ZERO, u64::MAX, margin)
+            .motsu_res()
+            .map_err(Vec::from);
+        if let Some(expected) = ticket {
+            Self::refused(result, expected, "sellShort");
+            return (before, want);
+        }
+        if capped {
+            let cap = ShortBookOpenInterestCap {
+                strikeId: strike,
+                openInterest: total + amount,
+                cap: wad(MAX_OI),
+            };
+            assert_eq!(result, Err(ShortError::OpenInterestCap(cap).into()), "sellShort: cap");
+            return (before, want);
+        }
+        if unfunded {
+            let proceeds = proceeds.expect("proceeds");
+            let e = ShortBookCollateralLocked { proceeds, free };
+            assert_eq!(result, Err(ShortError::CollateralLocked(e).into()), "sellShort: locked");
+            return (before, want);
+        }
+        let (premium, fees, iv) = quote.expect("quote");
+        let proceeds = premium.saturating_sub(fees);
+        let old = before.accounts[writer].1;
+        let collateral = old + margin + proceeds;
+        // The margin check comes first; the model knows its answer only from a trial.
+        let short_of_margin = needed.map(|(n, _)| margin < n);
+        if let Err(data) = &result {
+            if selector(data) == ShortBookInsufficientMargin::SELECTOR {
+                let e = ShortBookInsufficientMargin::abi_decode(data, true).expect("decode");
+                assert_eq!((e.account, e.collateral), (who, collateral), "sellShort: margin");
+                assert!(e.required > e.collateral, "sellShort refused with enough collateral");
+                assert_ne!(short_of_margin, Some(false), "sellShort refused with its margin");
+                if let Some((n, true)) = needed {
+                    assert_eq!(e.required, old + proceeds + n, "the trial's requirement");
+                }
+                return (before, want);
+            }
+        }
+        assert_ne!(short_of_margin, Some(true), "sellShort allowed short of margin: {result:?}");
+        // Then the margin is collected, then the vault pays.
+        let balance = before.balances[self.account(who)];
+        let later = if margin > balance {
+            Some(ShortError::TokenCallFailed(ShortBookTokenCallFailed { token: w.token.address() }))
+        } else if proceeds > before.books.cash {
+            let paid = before.books.cash;
+            Some(ShortError::PoolCashShort(ShortBookPoolCashShort { requested: proceeds, paid }))
+        } else {
+            None
+        };
+        if let Some(error) = later {
+            assert_eq!(result, Err(error.into()), "sellShort of {amount} on side {side}");
+            return (before, want);
+        }
+        assert_eq!(result, Ok(proceeds), "a short sale pays its quote less the fees");
+        // The writer meets its initial margin: exactly, with the margin a trial read.
+        let (now_collateral, liability, initial, _, healthy) =
+            self.health(who).expect("the health of a writer who just sold");
+        assert_eq!(now_collateral, collateral, "the collateral: margin and proceeds");
+        assert!(healthy && collateral >= liability + initial, "sold below the initial margin");
+        if let Some((n, true)) = needed {
+            assert_eq!(collateral - liability - initial, margin - n, "the trial's requirement");
+        }
+        want.balances[self.account(who)] -= margin;
+        want.books.cash -= proceeds;
+        want.books.base_iv = iv;
+        let lines = before.accounts[writer].2 + u64::from(self.written[writer][side].is_zero());
+        want.accounts[writer] = (ETH, collateral, lines);
+        want.written[writer][side] += amount;
+        want.short_totals[side] += amount;
+        if !self.listed.contains(&writer) {
+            self.listed.push(writer);
+            want.short_accounts += 1;
+        }
+        self.written[writer][side] += amount;
+        self.revalued(&mut want);
+        (before, want)
+    }
+
+    /// A close: refused beyond what the writer wrote, by the ticket (the minimum waived for
+    /// a whole line), the cut-off or a stale price, and when the collateral cannot pay the
+    /// cost; else the collateral pays `premium + fees` into the vault's cash and the board's
+    /// base IV moves to the quote's.
+    fn close(&mut self, writer: usize, side: usize, per_mille: u16) -> (State, State) {
+        let who = self.writers[writer];
+        let (strike, is_call) = self.line(side);
+        let before = self.state();
+        let mut want = before.clone();
+        let held = self.written[writer][side];
+        let amount =
+            if per_mille > 1_000 { held + u(1) } else { held * u(per_mille.into()) / u(1_000) };
+        let collateral = before.accounts[writer].1;
+        let check_min = amount != held;
+        let ticket = (amount <= held).then(|| self.short_refusal(amount, check_min)).flatten();
+        let quote = (amount <= held)
+            .then(|| self.short_quote(&before, side, amount, true, check_min, ticket))
+            .flatten();
+        let result = self
+            .world
+            .shorts
+            .sender(who)
+            .close_short(strike, is_call, amount, U256::MAX, u64::MAX)
+            .motsu_res()
+            .map_err(Vec::from);
+        if amount > held {
+            let e = ShortBookInsufficientShort {
+                account: who,
+                strikeId: strike,
+                isCall: is_call,
+                amount,
+                held,
+            };
+            assert_eq!(result, Err(ShortError::InsufficientShort(e).into()), "closeShort");
+            return (before, want);
+        }
+        if let Some(expected) = ticket {
+            Self::refused(result, expected, "closeShort");
+            return (before, want);
+        }
+        let (premium, fees, iv) = quote.expect("quote");
+        let cost = premium + fees;
+        if cost > collateral {
+            let e = ShortBookInsufficientCollateral { account: who, amount: cost, collateral };
+            assert_eq!(result, Err(ShortError::InsufficientCollateral(e).into()), "closeShort");
+            return (before, want);
+        }
+        assert_eq!(result, Ok(cost), "a close costs its quote plus the fees");
+        let lines = before.accounts[writer].2 - u64::from(amount == held);
+        let market_id = if lines == 0 { B256::ZERO } else { ETH };
+        want.accounts[writer] = (market_id, collateral - cost, lines);
+        want.written[writer][side] -= amount;
+        want.short_totals[side] -= amount;
+        want.books.cash += cost;
+        want.books.base_iv = iv;
+        self.written[writer][side] -= amount;
+        self.revalued(&mut want);
+        (before, want)
+    }
+
+    /// A top-up of a writer's own collateral: refused with no amount or beyond its balance
+    /// (the transfer fails after the booking, which the revert undoes); else the collateral
+    /// rises by it, and nothing else moves.
+    fn add_margin(&mut self, writer: usize, amount: U256) -> (State, State) {
+        let w = &self.world;
+        let who = self.writers[writer];
+        let before = self.state();
+        let mut want = before.clone();
+        let balance = before.balances[self.account(who)];
+        let result = w.shorts.sender(who).add_margin(who, amount).motsu_res().map_err(Vec::from);
+        if amount.is_zero() {
+            let e = ShortError::ZeroAmount(ShortBookZeroAmount {});
+            assert_eq!(result, Err(e.into()), "addMargin of nothing");
+            return (before, want);
+        }
+        if amount > balance {
+            let e = ShortBookTokenCallFailed { token: w.token.address() };
+            assert_eq!(result, Err(ShortError::TokenCallFailed(e).into()), "addMargin unpaid");
+            return (before, want);
+        }
+        assert_eq!(result, Ok(()), "addMargin");
+        want.balances[self.account(who)] -= amount;
+        want.accounts[writer].1 += amount;
+        (before, want)
+    }
+
+    /// A writer's withdrawal of collateral: refused with no amount, beyond the collateral,
+    /// on a stale price while it writes live lines (`accountHealth`'s refusal), and when
+    /// what is left does not cover the liability plus the initial margin (read just
+    /// before); else paid out, nothing else moving, and the writer still meets its initial
+    /// margin.
+    fn remove_margin(&mut self, writer: usize, per_mille: u16) -> (State, State) {
+        let who = self.writers[writer];
+        let before = self.state();
+        let mut want = before.clone();
+        let collateral = before.accounts[writer].1;
+        let health = self.health(who);
+        let free = match &health {
+            Ok((c, liability, initial, _, _)) => {
+                assert_eq!(*c, collateral, "accountHealth's collateral");
+                c.saturating_sub(*liability + *initial)
+            }
+            Err(_) => collateral,
+        };
+        let amount = match per_mille {
+            0..=1_000 => free * u(per_mille.into()) / u(1_000),
+            1_001..=1_050 => free + u(1),
+            _ => collateral + u(1),
+        };
+        let expected: Option<Vec<u8>> = if amount.is_zero() {
+            Some(ShortError::ZeroAmount(ShortBookZeroAmount {}).into())
+        } else if amount > collateral {
+            let e = ShortBookInsufficientCollateral { account: who, amount, collateral };
+            Some(ShortError::InsufficientCollateral(e).into())
+        } else {
+            match &health {
+                Err(data) => Some(data.clone()),
+                Ok((_, liability, initial, _, _)) => {
+                    let required = *liability + *initial;
+                    let left = collateral - amount;
+                    (left < required).then(|| {
+                        let e = ShortBookInsufficientMargin {
+                            account: who,
+                            collateral: left,
+                            required,
+                        };
+                        ShortError::InsufficientMargin(e).into()
+                    })
+                }
+            }
+        };
+        let result =
+            self.world.shorts.sender(who).remove_margin(amount, who).motsu_res().map_err(Vec::from);
+        if let Some(error) = expected {
+            assert_eq!(result, Err(error), "removeMargin of {amount}");
+            return (before, want);
+        }
+        assert_eq!(result, Ok(()), "removeMargin of {amount}");
+        let (left, liability, initial, _, healthy) = self.health(who).expect("health");
+        assert!(healthy && left >= liability + initial, "removed below the initial margin");
+        want.balances[self.account(who)] += amount;
+        want.accounts[writer].1 -= amount;
+        (before, want)
+    }
+
+    /// A liquidation by the bot: refused as `accountHealth` says (its refusal on a stale
+    /// price; `ShortBookHealthy` with its numbers for a healthy account or one writing
+    /// nothing; `ShortBookSettleFirst` with the dues for one whose lines on the settled
+    /// board owe something, which `settleAccount` pays without a penalty); else every
+    /// line closes, and the collateral is divided as
+    /// `liquidationSplit` says for the health read just before: the bounty to the bot, the
+    /// pool's part to the vault's cash, the penalty's rest to the reserve, the rest back to
+    /// the writer, and a shortfall through the trader-default waterfall. The bots' scan
+    /// (`liquidatable`) lists exactly the unhealthy writers, in the order of their first
+    /// short.
+    fn liquidate(&mut self, writer: usize) -> (State, State) {
+        let who = self.writers[writer];
+        let before = self.state();
+        let mut want = before.clone();
+        let health = self.health(who);
+        let mut healths = Vec::new();
+        for &listed in &self.listed {
+            healths.push(self.health(self.writers[listed]).map(|h| (listed, h.4)));
+        }
+        if let Ok(healths) = healths.into_iter().collect::<Result<Vec<_>, _>>() {
+            let unhealthy: Vec<Address> =
+                healths.iter().filter(|h| !h.1).map(|h| self.writers[h.0]).collect();
+            let scan = self.world.shorts.sender(self.bot).liquidatable(0, 10);
+            assert_eq!(scan, Ok(unhealthy), "the bots' scan");
+        }
+        let lines = before.accounts[writer].2;
+        let expected: Result<(U256, U256, [U256; 5]), Vec<u8>> = match health {
+            Err(data) => Err(data),
+            Ok((collateral, liability, _, maintenance, healthy)) => {
+                assert_eq!(collateral, before.accounts[writer].1, "accountHealth's collateral");
+                assert_eq!(healthy, collateral >= liability + maintenance, "the health flag");
+                if lines == 0 {
+                    assert_eq!((liability, healthy), (U256::ZERO, true), "no line, no liability");
+                }
+                // What its lines on a settled board owe: settled, never liquidated.
+                let dues: U256 = self.settled_at.map_or(U256::ZERO, |price| {
+                    (0..SIDES).map(|s| due(s, price, self.written[writer][s])).sum()
+                });
+                if healthy {
+                    let requirement = liability + maintenance;
+                    let e = ShortBookHealthy { account: who, collateral, requirement };
+                    Err(ShortError::Healthy(e).into())
+                } else if !dues.is_zero() {
+                    let e = ShortBookSettleFirst { account: who, dues };
+                    Err(ShortError::SettleFirst(e).into())
+                } else {
+                    let split = self
+                        .world
+                        .margin
+                        .sender(self.bot)
+                        .liquidation_split(collateral, liability)
+                        .expect("liquidationSplit");
+                    let (bounty, to_pool, to_reserve, returned, shortfall) = split;
+                    assert_eq!(bounty + to_pool + to_reserve + returned, collateral, "the split");
+                    assert_eq!(to_pool + shortfall, liability, "the split's shortfall");
+                    Ok((collateral, liability, [bounty, to_pool, to_reserve, returned, shortfall]))
+                }
+            }
+        };
+        let result =
+            self.world.shorts.sender(self.bot).liquidate(who).motsu_res().map_err(Vec::from);
+        let [bounty, to_pool, to_reserve, returned, shortfall] = match expected {
+            Err(error) => {
+                assert_eq!(result, Err(error), "liquidate");
+                return (before, want);
+            }
+            Ok((_, _, split)) => split,
+        };
+        assert_eq!(result, Ok(bounty), "a liquidation pays the bot its bounty");
+        want.balances[self.account(self.bot)] += bounty;
+        want.balances[self.account(who)] += returned;
+        want.books.cash += to_pool;
+        let record = Self::defaulted(&mut want, before.short_reserve + to_reserve, shortfall);
+        self.cleared(&mut want, writer);
+        self.revalued(&mut want);
+        self.check_loss(&want, record);
+        (before, want)
+    }
+
+    /// A writer's settlement: refused until the board is settled or for an account writing
+    /// nothing; else each line pays what it owes (the margin engine's `dues`, checked
+    /// against `amount x intrinsic` rounded up) from the collateral, the rest released to
+    /// the writer, a shortfall through the trader-default waterfall.
+    fn settle_account(&mut self, writer: usize) -> (State, State) {
+        let who = self.writers[writer];
+        let before = self.state();
+        let mut want = before.clone();
+        let sides: Vec<usize> =
+            (0..SIDES).filter(|&s| !self.written[writer][s].is_zero()).collect();
+        let owed = self.settled_at.filter(|_| !sides.is_empty()).map(|price| {
+            let mut pairs = Vec::new();
+            for &side in &sides {
+                let (strike, is_call) = self.line(side);
+                pairs.extend([u(2 * strike + u64::from(is_call)), self.written[writer][side]]);
+            }
+            let dues: Vec<U256> =
+                sides.iter().map(|&s| due(s, price, self.written[writer][s])).collect();
+            let engine = self.world.margin.sender(self.keeper).dues(pairs).expect("dues");
+            assert_eq!(engine, dues, "the margin engine's dues");
+            dues.into_iter().sum::<U256>()
+        });
+        let result = self
+            .world
+            .shorts
+            .sender(self.keeper)
+            .settle_account(who)
+            .motsu_res()
+            .map_err(Vec::from);
+        let Some(owed) = owed else {
+            let e = ShortError::NothingToSettle(ShortBookNothingToSettle { account: who });
+            assert_eq!(result, Err(e.into()), "settleAccount");
+            return (before, want);
+        };
+        let collateral = before.accounts[writer].1;
+        let paid = owed.min(collateral);
+        assert_eq!(result, Ok(paid), "a settlement pays the dues as far as the collateral goes");
+        want.books.cash += paid;
+        let record = Self::defaulted(&mut want, before.short_reserve, owed - paid);
+        want.balances[self.account(who)] += collateral - paid;
+        self.cleared(&mut want, writer);
+        self.revalued(&mut want);
+        self.check_loss(&want, record);
+        (before, want)
+    }
+
     /// The invariants of every step.
     fn invariants(&self) {
         let w = &self.world;
@@ -1111,6 +1965,40 @@ impl Machine {
             assert_eq!(state.stake_supply[t], held, "tranche {t}'s supply");
         }
         assert_eq!(state.settled, self.settled_at.is_some(), "the board's settlement");
+        // The shorts: the totals per side are the writers' amounts, as the model books them;
+        // each account's lines are its sides written, on ETH while it writes any.
+        assert_eq!(state.written, self.written, "the options written, vs the model");
+        for side in 0..SIDES {
+            let written: U256 = state.written.iter().map(|row| row[side]).sum();
+            assert_eq!(state.short_totals[side], written, "the short total of side {side}");
+        }
+        for (writer, account) in state.accounts.iter().enumerate() {
+            let lines = self.written[writer].iter().filter(|a| !a.is_zero()).count() as u64;
+            let market_id = if lines == 0 { B256::ZERO } else { ETH };
+            assert_eq!((account.0, account.2), (market_id, lines), "writer {writer}'s lines");
+            if lines == 0 {
+                // No line, no requirement (and no call to price one).
+                let health = self.health(self.writers[writer]);
+                assert_eq!(health, Ok((account.1, U256::ZERO, U256::ZERO, U256::ZERO, true)));
+            }
+        }
+        assert_eq!(state.short_accounts, self.listed.len() as u64, "the account list");
+        // The receivable: nothing without shorts; the model's once settled; the vault's
+        // while its mark is fresh.
+        if state.short_totals.iter().all(U256::is_zero) {
+            assert_eq!(state.receivable, U256::ZERO, "a receivable without shorts");
+        }
+        if let Some(receivable) = self.settled_receivable() {
+            assert_eq!(state.receivable, receivable, "the receivable once settled");
+            assert_eq!(state.books.nav, state.books.cash + receivable, "the NAV once settled");
+        }
+        if state.fresh {
+            let valuation = w.vault.sender(self.keeper).valuation().expect("valuation");
+            assert_eq!(
+                valuation.1, state.receivable,
+                "the vault marks the short book's receivable"
+            );
+        }
     }
 
     /// After the sequence: past the expiry, a settlement round, the settlement, and every
@@ -1132,8 +2020,29 @@ impl Machine {
         {
             self.step(&Op::Claim { trader, side });
         }
+        // A bot tries a liquidation first: after the settlement an account is liquidatable
+        // exactly when its collateral does not pay its dues. Then each writer's account is
+        // settled, and its collateral taken out.
+        self.step(&Op::Liquidate { writer: 0 });
+        while let Some(writer) =
+            (0..WRITERS).find(|&w| self.written[w].iter().any(|a| !a.is_zero()))
+        {
+            self.step(&Op::SettleAccount { writer });
+        }
+        for writer in 0..WRITERS {
+            if !self.world.collateral(self.writers[writer]).is_zero() {
+                self.step(&Op::RemoveMargin { writer, per_mille: 1_000 });
+            }
+        }
         let positions = lines().filter(|&(t, s)| !self.held[t][s].is_zero()).count() as u64;
         let state = self.state();
+        // The short book holds exactly its reserve: no line, no collateral, no receivable.
+        let w = &self.world;
+        assert_eq!(w.balance(w.shorts.address()), state.short_reserve, "the short book's reserve");
+        assert_eq!(state.accounts, [(B256::ZERO, U256::ZERO, 0); WRITERS], "every account closed");
+        assert_eq!(state.short_totals, [U256::ZERO; SIDES], "no option written");
+        assert_eq!(state.receivable, U256::ZERO, "no receivable");
+        assert_eq!(state.books.nav, state.books.cash, "the NAV is the cash");
         let (owed, available) = state.payout;
         let mut total = U256::ZERO;
         for trader in 0..TRADERS {

@@ -12,11 +12,13 @@
 //!   receivable, the initial margin to the unit, a crash liquidated by a bot through the
 //!   trader-default waterfall (reserve, junior, senior, pool), settlement of shorts with a
 //!   default, the pause and the sequencer.
-//! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs
-//!   and two stakers (deposits, redemption requests and claims, stakes and exits, trades,
-//!   price moves, time, settlement, claims), each step checked against a model of what it
-//!   must do, then settled and claimed to the end. `PROPTEST_CASES` sets its number of
-//!   sequences (64 by default).
+//! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs,
+//!   two stakers, two writers and a liquidation bot (deposits, redemption requests and
+//!   claims, stakes and exits, trades, short sales and closes, margin added and removed,
+//!   liquidations, price moves, time, settlement, claims, settlement of writers' accounts),
+//!   each step checked against a model of what it must do, then settled, claimed and
+//!   every account settled to the end. `PROPTEST_CASES` sets its number of sequences (64
+//!   by default).
 //!
 //! After every step [`world::World::check`] proves conservation: every unit minted is held
 //! by a recorded account, the vault, the fund, the market or the short book, and each
