@@ -15,10 +15,12 @@
 #      the localnet (Nitro's ink pricing) and prints: the bench (noop, prices and greeks on
 #      representative inputs, greeks - noop, the hostios, the top functions by ink); then
 #      each program's size against the limit and entry cost, and the gas and ink of every
-#      user operation of GovernanceParams, InsuranceFund, MutualVault and the options
+#      user operation of GovernanceParams, InsuranceFund, MutualVault, the options
 #      market (OptionsMarket with OptionBook, OptionListings and RiskEngine: quote, buy,
-#      sell, settle, claim), uncached and cached
-#      (crates/localnet/src/bin/gas-report/protocol.rs).
+#      sell, settle, claim) and traders' shorts (ShortBook with MarginEngine: sellShort,
+#      closeShort, addMargin, removeMargin, the bot's views, liquidate with and without a
+#      shortfall, settleAccount, and the vault's deposit with the short book registered),
+#      uncached and cached (crates/localnet/src/bin/gas-report/protocol.rs).
 #
 # Usage: scripts/gas-report.sh [--no-build] [--no-profile] [--no-protocol] [--top N]
 #   --no-build     use the artifacts already in target/ (fails if they are missing)

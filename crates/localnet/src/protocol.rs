@@ -5,15 +5,15 @@
 //! [`MarketStandIn`], a native stand-in for the options market's views, for the tests of
 //! the vault and the fund alone; and the options market itself ([`MarketPrograms`]: the
 //! `RiskEngine`, `OptionListings`, `OptionBook` and `OptionsMarket` programs with two test
-//! feeds, deployed after the protocol with every key they read registered by
-//! [`Config::with_market`]).
+//! feeds, and the traders' shorts, `MarginEngine` and `ShortBook`, deployed after the
+//! protocol with every key they read registered by [`Config::with_market`]).
 //!
 //! Everything here speaks ABI only: keys are derived from their documented names
 //! ([`key`]: `keccak256(name)`, as `cast keccak` derives them), constructor arguments are
 //! ABI-encoded, and the programs are the exact wasm files of `target/stylus/`. The market's
 //! programs are called through the bindings of their generated interfaces under `abi/`
-//! ([`IOptionsMarket`], [`IOptionBook`], [`IOptionListings`]) and the test feed through
-//! [`ITestAggregator`].
+//! ([`IOptionsMarket`], [`IOptionBook`], [`IOptionListings`], [`IShortBook`],
+//! [`IMarginEngine`]) and the test feed through [`ITestAggregator`].
 //!
 //! ```no_run
 //! use mutual_localnet::protocol::{Artifacts, Config, Protocol};
@@ -54,8 +54,12 @@ pub const BOOK_PACKAGE: &str = "mutual-option-book";
 pub const MARKET_PACKAGE: &str = "mutual-market";
 /// The package of the test feed (`crates/aggregator-program`).
 pub const AGGREGATOR_PACKAGE: &str = "mutual-aggregator-program";
+/// The package of the `MarginEngine` (`contracts/margin-engine`).
+pub const MARGIN_ENGINE_PACKAGE: &str = "mutual-margin-engine";
+/// The package of the `ShortBook` (`contracts/short-book`).
+pub const SHORT_BOOK_PACKAGE: &str = "mutual-short-book";
 /// Every package [`Artifacts::load`] reads, in deployment order.
-pub const PACKAGES: [&str; 9] = [
+pub const PACKAGES: [&str; 11] = [
     ERC20_PACKAGE,
     GOVERNANCE_PACKAGE,
     INSURANCE_PACKAGE,
@@ -65,6 +69,8 @@ pub const PACKAGES: [&str; 9] = [
     BOOK_PACKAGE,
     MARKET_PACKAGE,
     AGGREGATOR_PACKAGE,
+    MARGIN_ENGINE_PACKAGE,
+    SHORT_BOOK_PACKAGE,
 ];
 
 /// Direction `0` of a governance key: a higher value is safer.
@@ -170,6 +176,23 @@ pub mod names {
     pub const LISTER_ROLE: &str = "LISTER";
     /// Role named when a call needs the book (the listings' writes).
     pub const BOOK_ROLE: &str = "BOOK";
+    /// The `ShortBook`'s address key (zero: no shorts): the vault adds its receivable and
+    /// accepts its flows, the fund covers its trader defaults, the listings accept its
+    /// base-IV moves.
+    pub const SHORT_BOOK: &str = "market.shortBook";
+    /// The `MarginEngine`'s address key.
+    pub const MARGIN_ENGINE: &str = "market.marginEngine";
+    /// A short's initial margin per unit of its worst stressed loss (WAD).
+    pub const INITIAL_MARGIN: &str = "market.initialMarginWad";
+    /// The maintenance margin as a fraction of the initial (WAD).
+    pub const MAINTENANCE_MARGIN: &str = "market.maintenanceMarginWad";
+    /// A liquidation's penalty as a fraction of the liability (WAD).
+    pub const LIQUIDATION_PENALTY: &str = "market.liquidationPenaltyWad";
+    /// The liquidator's share of the penalty (WAD); the rest goes to the short book's
+    /// reserve.
+    pub const LIQUIDATOR_SHARE: &str = "market.liquidatorShareWad";
+    /// The least bounty of a liquidation, in asset units.
+    pub const MIN_LIQUIDATION_BOUNTY: &str = "market.minLiquidationBounty";
 }
 
 /// `keccak256(name)`: a governance key, pause scope or role from its documented name.
@@ -223,6 +246,10 @@ pub struct Artifacts {
     pub market: Vec<u8>,
     /// `mutual-aggregator-program.wasm`: the test feed.
     pub aggregator: Vec<u8>,
+    /// `mutual-margin-engine.wasm`.
+    pub margin_engine: Vec<u8>,
+    /// `mutual-short-book.wasm`.
+    pub short_book: Vec<u8>,
 }
 
 impl Artifacts {
@@ -261,6 +288,8 @@ impl Artifacts {
             book: next(),
             market: next(),
             aggregator: next(),
+            margin_engine: next(),
+            short_book: next(),
         })
     }
 }
@@ -310,7 +339,8 @@ impl Config {
     /// - the fund: cooldowns 7 days (1 to 365 days) and 90 days (7 to 365 days), withdraw
     ///   window 2 days (1 h to 30 days), target coverage 150%, income share 10% rising to
     ///   40%;
-    /// - addresses of the market, vault, insurance fund and treasury: zero (unset);
+    /// - addresses of the market, vault, insurance fund and treasury, and `market.book` and
+    ///   `market.shortBook` (which the vault, the fund and the listings read): zero (unset);
     /// - per tranche: unlimited deposit cap, no minimum balance, a per-event cap of 100%,
     ///   income weight 3 for the junior tranche and 1 for the others;
     /// - the vault: unlimited deposit cap (lower is safer), marks valid for 1 hour (1 minute
@@ -364,7 +394,14 @@ impl Config {
             param(names::BASE_INCOME_SHARE, pct(10), U256::ZERO, U256::MAX, NEITHER),
             param(names::MAX_INCOME_SHARE, pct(40), U256::ZERO, U256::MAX, NEITHER),
         ];
-        for name in [names::MARKET, names::VAULT, names::INSURANCE, names::TREASURY, names::BOOK] {
+        for name in [
+            names::MARKET,
+            names::VAULT,
+            names::INSURANCE,
+            names::TREASURY,
+            names::BOOK,
+            names::SHORT_BOOK,
+        ] {
             params.push(param(name, U256::ZERO, U256::ZERO, MAX_ADDRESS_VALUE, NEITHER));
         }
         for t in 0..tranches {
@@ -417,8 +454,9 @@ impl Config {
     /// the motsu fixture of `contracts/market/src/tests.rs` (`Env::new`):
     ///
     /// - addresses: `mutual.market`, `mutual.vault`, `mutual.insurance`, `market.book`,
-    ///   `market.listings`, `market.riskEngine` and `market.sequencerFeed` the deployed
-    ///   programs; `mutual.treasury` [`TREASURY`]; `market.lister` the admin;
+    ///   `market.listings`, `market.riskEngine`, `market.sequencerFeed`,
+    ///   `market.marginEngine` and `market.shortBook` the deployed programs;
+    ///   `mutual.treasury` [`TREASURY`]; `market.lister` the admin;
     /// - the sequencer's grace 1 hour; rate 5%; base IV within 10% to 300%, skew within 50%
     ///   to 200%; tenors of 1 to 90 days; heartbeats up to 1 day; impact 0.001 per unit; a
     ///   spread fee of 3 bp of the notional capped at 12.5% of the premium; the utilization
@@ -428,6 +466,10 @@ impl Config {
     ///   of the NAV plus 50% of the fund; no coverage floor; fee weights 6 (LPs), 2
     ///   (reserve), 2 (treasury); retention 10% of the NAV; a settlement bounty of 5 units
     ///   of the asset (5 USDC);
+    /// - shorts (the values of `deployments/examples/register-market.json`): an initial
+    ///   margin of 120% of the worst stressed loss and a maintenance margin of 50% of the
+    ///   initial (both higher is safer), a liquidation penalty of 10% of the liability,
+    ///   half of it to the liquidator, at least 5 USDC (neither);
     /// - the fund's share keys of [`Config::new`] (10% rising to 40% below 150% coverage).
     ///
     /// The bounds are wide (`[0, type(uint256).max]`, addresses `[0, 2^160 - 1]`): the
@@ -446,7 +488,8 @@ impl Config {
             .with(key(names::VAULT), address_value(vault))
             .with(key(names::INSURANCE), address_value(insurance))
             .with(key(names::TREASURY), address_value(TREASURY))
-            .with(key(names::BOOK), address_value(at.book));
+            .with(key(names::BOOK), address_value(at.book))
+            .with(key(names::SHORT_BOOK), address_value(at.short_book));
         let admin = config.admin;
         let address = |name: &str, account: Address| Param {
             key: key(name),
@@ -460,8 +503,9 @@ impl Config {
             address(names::RISK_ENGINE, at.risk_engine),
             address(names::LISTER, admin),
             address(names::SEQUENCER_FEED, at.sequencer_feed),
+            address(names::MARGIN_ENGINE, at.margin_engine),
         ]);
-        let values: [(&str, U256, u8); 30] = [
+        let values: [(&str, U256, u8); 35] = [
             (names::SEQUENCER_GRACE, secs(3600), HIGHER_IS_SAFER),
             ("market.rateWad", pct(5), NEITHER),
             ("market.minIvWad", pct(10), NEITHER),
@@ -492,6 +536,11 @@ impl Config {
             ("market.reserveFeeWeight", U256::from(2), NEITHER),
             ("market.treasuryFeeWeight", U256::from(2), NEITHER),
             (names::RETENTION, pct(10), NEITHER),
+            (names::INITIAL_MARGIN, pct(120), HIGHER_IS_SAFER),
+            (names::MAINTENANCE_MARGIN, pct(50), HIGHER_IS_SAFER),
+            (names::LIQUIDATION_PENALTY, pct(10), NEITHER),
+            (names::LIQUIDATOR_SHARE, pct(50), NEITHER),
+            (names::MIN_LIQUIDATION_BOUNTY, U256::from(5 * USDC), NEITHER),
         ];
         for (name, value, direction) in values {
             config.params.push(Param {
@@ -703,6 +752,16 @@ sol!(
     "../../abi/IOptionListings.sol"
 );
 
+sol!(
+    #[sol(all_derives)]
+    "../../abi/IShortBook.sol"
+);
+
+sol!(
+    #[sol(all_derives)]
+    "../../abi/IMarginEngine.sol"
+);
+
 sol! {
     /// `TestAggregator` (`crates/aggregator-program`): a Chainlink-style feed whose owner
     /// records rounds; the market's spot and sequencer feeds in the localnet.
@@ -764,8 +823,8 @@ pub fn aggregator_constructor(decimals: u8, owner: Address) -> Vec<u8> {
     Args::abi_encode_params(&(decimals, owner))
 }
 
-/// The ABI encoding of the constructor arguments of `OptionsMarket`, `OptionBook` and
-/// `OptionListings`: `(address asset, address governance)`.
+/// The ABI encoding of the constructor arguments of `OptionsMarket`, `OptionBook`,
+/// `OptionListings`, `MarginEngine` and `ShortBook`: `(address asset, address governance)`.
 #[must_use]
 pub fn market_constructor(asset: Address, governance: Address) -> Vec<u8> {
     type Args = (sol_data::Address, sol_data::Address);
@@ -773,7 +832,7 @@ pub fn market_constructor(asset: Address, governance: Address) -> Vec<u8> {
 }
 
 /// Where [`MarketPrograms::deploy`] deploys: the `CREATE` addresses of the deployer at
-/// nonces [`MARKET_FIRST_NONCE`] to `MARKET_FIRST_NONCE + 5`, in this order.
+/// nonces [`MARKET_FIRST_NONCE`] to `MARKET_FIRST_NONCE + 7`, in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MarketAddresses {
     /// The `RiskEngine` (no constructor).
@@ -788,6 +847,10 @@ pub struct MarketAddresses {
     pub spot_feed: Address,
     /// The sequencer-uptime feed (0 decimals: 0 up, 1 down).
     pub sequencer_feed: Address,
+    /// The `MarginEngine`.
+    pub margin_engine: Address,
+    /// The `ShortBook`.
+    pub short_book: Address,
 }
 
 impl MarketAddresses {
@@ -802,6 +865,8 @@ impl MarketAddresses {
             market: at(3),
             spot_feed: at(4),
             sequencer_feed: at(5),
+            margin_engine: at(6),
+            short_book: at(7),
         }
     }
 }
@@ -814,7 +879,7 @@ pub struct MarketPrograms {
     /// The owner of both feeds (the governance admin).
     pub feed_owner: Address,
     /// The deployments, in the order of [`MarketAddresses`]: engine, listings, book,
-    /// market, spot feed, sequencer feed.
+    /// market, spot feed, sequencer feed, margin engine, short book.
     pub deployments: Vec<Deployment>,
 }
 
@@ -822,7 +887,8 @@ impl MarketPrograms {
     /// Deploys, from `config.deployer` right after [`Protocol::deploy`] (its nonces
     /// [`MARKET_FIRST_NONCE`] on): the `RiskEngine`, `OptionListings`, the `OptionBook` and
     /// the `OptionsMarket` (each `constructor(asset, governance)` but the engine), the spot
-    /// feed (8 decimals) and the sequencer feed (0 decimals), both owned by the admin. With
+    /// feed (8 decimals) and the sequencer feed (0 decimals), both owned by the admin, then
+    /// the `MarginEngine` and the `ShortBook` (each `constructor(asset, governance)`). With
     /// [`Config::with_market`], governance already holds their addresses.
     ///
     /// # Errors
@@ -848,6 +914,10 @@ impl MarketPrograms {
             deployments
                 .push(construct(net, deployer, &artifacts.aggregator, arguments).map_err(fail)?);
         }
+        for wasm in [&artifacts.margin_engine, &artifacts.short_book] {
+            let arguments = market_constructor(asset, governance);
+            deployments.push(construct(net, deployer, wasm, arguments).map_err(fail)?);
+        }
         let got: Vec<Address> = deployments.iter().map(|d| d.address).collect();
         let at = MarketAddresses {
             risk_engine: got[0],
@@ -856,6 +926,8 @@ impl MarketPrograms {
             market: got[3],
             spot_feed: got[4],
             sequencer_feed: got[5],
+            margin_engine: got[6],
+            short_book: got[7],
         };
         if at != expected {
             return Err(format!(
@@ -866,11 +938,21 @@ impl MarketPrograms {
         Ok(Self { at, feed_owner: config.admin, deployments })
     }
 
-    /// Every program's address: engine, listings, book, market, the two feeds.
+    /// Every program's address: engine, listings, book, market, the two feeds, the margin
+    /// engine, the short book.
     #[must_use]
-    pub fn programs(&self) -> [Address; 6] {
+    pub fn programs(&self) -> [Address; 8] {
         let a = &self.at;
-        [a.risk_engine, a.listings, a.book, a.market, a.spot_feed, a.sequencer_feed]
+        [
+            a.risk_engine,
+            a.listings,
+            a.book,
+            a.market,
+            a.spot_feed,
+            a.sequencer_feed,
+            a.margin_engine,
+            a.short_book,
+        ]
     }
 
     /// Opens ETH for trading at `now`: the spot feed's round 1 at `spot_usd` (updated now),

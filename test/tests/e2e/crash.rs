@@ -15,78 +15,20 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;
-use mutual_abi::{IGovernanceParams as G, IInsuranceFund as F, IMutualVault as V, ITestUsdc as T};
-use mutual_localnet::protocol::{
-    key, names, set_round_call, usd_answer, Config, IOptionsMarket as M, MarketPrograms, DAY,
-    TREASURY, USDC, WAD,
-};
+use mutual_abi::{IInsuranceFund as F, IMutualVault as V, ITestUsdc as T};
+use mutual_localnet::protocol::{key, names, Config, IOptionsMarket as M, DAY, USDC, WAD};
 use mutual_localnet::{CallResult, Log};
 
-use crate::fixture::{artifacts, event, log_of, u, usdc, World, ETH};
-
-/// The board's expiry, from the deployment: 30 days.
-const TENOR: u64 = 30 * DAY;
-
-/// `x / 100` WAD.
-fn pct(x: u64) -> U256 {
-    WAD * u(x) / u(100)
-}
-
-/// `x` WAD.
-fn wad(x: u64) -> U256 {
-    WAD * u(x)
-}
+use crate::fixture::{event, log_of, u, usdc, wad, Listed, Valuation, ETH};
 
 /// `ceil(a / b)`.
 fn div_up(a: U256, b: U256) -> U256 {
     a.div_ceil(b)
 }
 
-/// The protocol with the market, ETH listed at 2,000 USD with one 30-day board (strikes
-/// 2100 and 1900), an LP in the vault, stakers in both tranches, and the token's holders.
-struct Crash {
-    /// The chain and the protocol.
-    w: World,
-    /// The market's programs.
-    m: MarketPrograms,
-    /// The board.
-    board: u64,
-    /// Its strikes: 2100 (skew 1) and 1900 (skew 1.1).
-    strikes: Vec<u64>,
-    /// Its expiry.
-    expiry: u64,
-    /// The spot feed's latest round id.
-    round: u64,
-    /// Every account that ever held the token.
-    holders: Vec<Address>,
-}
-
-impl Crash {
-    /// Deploys `config`, lists ETH, has Alice deposit `lp` in the vault, Bob stake `junior`
-    /// in tranche 0 and Dave stake `senior` in tranche 1.
-    fn new(config: Config, lp: U256, junior: U256, senior: U256) -> Self {
-        let mut w = World::with_config(config);
-        let m = match MarketPrograms::deploy(&mut w.net, artifacts(), &w.p, &w.config) {
-            Ok(m) => m,
-            Err(e) => panic!("{e}"),
-        };
-        let expiry = w.now() + TENOR;
-        let strikes = [(wad(2100), WAD), (wad(1900), pct(110))];
-        let (board, strikes) = match m.list(&mut w.net, ETH, 2000, (expiry, pct(80)), &strikes) {
-            Ok(listed) => listed,
-            Err(e) => panic!("{e}"),
-        };
-        let (vault, alice, bob, carol) = (w.p.vault, w.alice, w.bob, w.carol);
-        let dave = Address::repeat_byte(0xda);
-        w.fund_lp(alice, lp);
-        w.ok(alice, vault, &V::depositCall { assets: lp, receiver: alice });
-        w.stake(bob, 0, junior);
-        w.stake(dave, 1, senior);
-        let (fund, market) = (w.p.insurance, m.at.market);
-        let holders = vec![alice, bob, carol, dave, vault, fund, market, TREASURY];
-        Self { w, m, board, strikes, expiry, round: 1, holders }
-    }
-
+/// The crash's steps on the listed market ([`Listed::with_pool`]: an LP in the vault,
+/// stakers in both tranches).
+impl Listed {
     /// Mints `amount` to a new trader `who`, approved to the market.
     fn trader(&mut self, who: Address, amount: U256) {
         let (token, market) = (self.w.p.usdc, self.m.at.market);
@@ -110,46 +52,6 @@ impl Crash {
         let market = self.m.at.market;
         let (position, _) = self.w.ok(who, market, &buy);
         (position._0, before - self.w.token_balance(who))
-    }
-
-    /// Posts the next spot round at `usd`, updated now.
-    fn price(&mut self, usd: u64) {
-        self.round += 1;
-        let call = set_round_call(self.round, usd_answer(usd), self.w.now());
-        let (owner, feed) = (self.m.feed_owner, self.m.at.spot_feed);
-        self.w.ok(owner, feed, &call);
-    }
-
-    /// A governance value.
-    fn param(&mut self, name: &str) -> U256 {
-        let gov = self.w.p.governance;
-        self.w.view(gov, &G::getCall { key: key(name) })._0
-    }
-
-    /// The vault's `valuation()`: `(cash, liability, fresh)`.
-    fn valuation(&mut self) -> (U256, U256, bool) {
-        let vault = self.w.p.vault;
-        let v = self.w.view(vault, &V::valuationCall {});
-        (v._0, v._2, v._5)
-    }
-
-    /// The token's total supply equals the sum of every holder's balance.
-    fn assert_conserved(&mut self) {
-        let token = self.w.p.usdc;
-        let supply = self.w.view(token, &T::totalSupplyCall {})._0;
-        let holders = self.holders.clone();
-        let held = holders.iter().fold(U256::ZERO, |sum, &a| sum + self.w.token_balance(a));
-        assert_eq!(held, supply, "the token's supply is held by the known accounts");
-    }
-
-    /// Warps to just before the expiry and posts `usd` there, then warps past it and posts
-    /// `usd` again: the settlement round, returned.
-    fn expire_at(&mut self, usd: u64) -> u64 {
-        self.w.net.warp(self.expiry - 100);
-        self.price(usd);
-        self.w.net.warp(self.expiry + 60);
-        self.price(usd);
-        self.round
     }
 }
 
@@ -247,7 +149,8 @@ fn a_fifty_percent_crash_settles_through_the_cover() {
     // 100,000 USDC in the vault, 10,000 junior and 30,000 senior; 30 puts at 1900 owe
     // 30 x 900 = 27,000 USDC after a crash to 1,000: beyond the 10% retention (about
     // 10,000), within the junior tranche plus part of the senior one.
-    let mut c = Crash::new(Config::with_market(2), usdc(100_000), usdc(10_000), usdc(30_000));
+    let mut c =
+        Listed::with_pool(Config::with_market(2), usdc(100_000), usdc(10_000), usdc(30_000));
     let (vault, fund, market, token, carol) =
         (c.w.p.vault, c.w.p.insurance, c.m.at.market, c.w.p.usdc, c.w.carol);
     let trader = Address::repeat_byte(0x71);
@@ -262,12 +165,12 @@ fn a_fifty_percent_crash_settles_through_the_cover() {
     c.w.skip(10 * DAY);
     c.price(2000);
     let nav_before = c.w.vault_assets();
-    let (cash, liability_before, fresh) = c.valuation();
+    let Valuation { cash, liability: liability_before, fresh, .. } = c.valuation();
     assert!(fresh);
     assert_eq!(nav_before, cash - liability_before);
     c.price(1000);
     let nav_crashed = c.w.vault_assets();
-    let (cash_crashed, liability, fresh) = c.valuation();
+    let Valuation { cash: cash_crashed, liability, fresh, .. } = c.valuation();
     assert!(fresh, "the crash is marked fresh");
     assert_eq!(cash_crashed, cash, "no cash moves with the price");
     assert!(liability > liability_before && nav_crashed < nav_before, "the NAV falls");
@@ -275,7 +178,7 @@ fn a_fifty_percent_crash_settles_through_the_cover() {
 
     // ---- expiry, the first round after it at 1,000.
     let round = c.expire_at(1000);
-    let (cash, liability, fresh) = c.valuation();
+    let Valuation { cash, liability, fresh, .. } = c.valuation();
     assert!(fresh);
     // Marked with one second to expiry: the intrinsic value discounted for one second at 5%
     // (30 x 1,900 x 5% / 365 days = 90 units), within one USDC of it.
@@ -344,7 +247,7 @@ fn a_fifty_percent_crash_settles_through_the_cover() {
     assert_eq!(c.w.view(market, &M::reserveCall { marketId: ETH })._0, reserve - x.bounty);
     let payout = c.w.view(market, &M::payoutCall { boardId: c.board });
     assert_eq!((payout._0, payout._1), (owed, owed));
-    let (cash_after, liability_after, fresh) = c.valuation();
+    let Valuation { cash: cash_after, liability: liability_after, fresh, .. } = c.valuation();
     assert!(fresh);
     assert_eq!((cash_after, liability_after), (cash - x.pulled, U256::ZERO));
     assert_eq!(c.w.vault_assets(), cash - x.pulled);
@@ -372,7 +275,7 @@ fn a_loss_beyond_cover_and_cash_is_a_recorded_haircut() {
     let config = Config::with_market(2)
         .with(key("market.poolStressLimitWad"), wad(10))
         .with(key("market.maxUtilizationWad"), WAD);
-    let mut c = Crash::new(config, usdc(10_000), usdc(1_000), usdc(1_000));
+    let mut c = Listed::with_pool(config, usdc(10_000), usdc(1_000), usdc(1_000));
     let (vault, fund, market, token, carol) =
         (c.w.p.vault, c.w.p.insurance, c.m.at.market, c.w.p.usdc, c.w.carol);
     let (ann, ben) = (Address::repeat_byte(0x71), Address::repeat_byte(0x72));
@@ -390,7 +293,7 @@ fn a_loss_beyond_cover_and_cash_is_a_recorded_haircut() {
 
     let price = wad(200);
     let round = c.expire_at(200);
-    let (cash, _, fresh) = c.valuation();
+    let Valuation { cash, fresh, .. } = c.valuation();
     assert!(fresh);
     let before = [ann, ben, vault, fund, market, carol].map(|a| c.w.token_balance(a));
     let assets = [c.w.tranche_assets(0), c.w.tranche_assets(1)];

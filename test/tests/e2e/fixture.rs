@@ -7,8 +7,9 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_abi::{IGovernanceParams, IInsuranceFund, IMutualVault, ITestUsdc};
 use mutual_localnet::protocol::{
-    address_value, artifact_dir, key, names, workspace_root, Artifacts, Config, MarketStandIn,
-    MarketViews, Protocol, PACKAGES, USDC,
+    address_value, artifact_dir, key, names, set_round_call, usd_answer, workspace_root, Artifacts,
+    Config, MarketPrograms, MarketStandIn, MarketViews, Protocol, DAY, PACKAGES, TREASURY, USDC,
+    WAD,
 };
 use mutual_localnet::{CallResult, Localnet, Log};
 
@@ -22,8 +23,24 @@ pub(crate) fn u(x: u64) -> U256 {
     U256::from(x)
 }
 
+/// `x / 100` WAD.
+pub(crate) fn pct(x: u64) -> U256 {
+    WAD * u(x) / u(100)
+}
+
+/// `x` WAD.
+pub(crate) fn wad(x: u64) -> U256 {
+    WAD * u(x)
+}
+
 /// The market id of the scenarios' losses and income.
 pub(crate) const ETH: B256 = B256::repeat_byte(0xe7);
+
+/// The listed board's expiry, from the deployment: 30 days.
+pub(crate) const TENOR: u64 = 30 * DAY;
+
+/// The senior staker of [`Listed::with_pool`].
+pub(crate) const DAVE: Address = Address::repeat_byte(0xda);
 
 /// The artifacts, built once per test binary (see the crate docs).
 pub(crate) fn artifacts() -> &'static Artifacts {
@@ -330,5 +347,121 @@ pub(crate) fn event<E: SolEvent>(result: &CallResult, address: Address) -> E {
     match E::decode_raw_log(log.topics.iter().copied(), &log.data, true) {
         Ok(event) => event,
         Err(e) => panic!("{}: {e}", E::SIGNATURE),
+    }
+}
+
+/// The protocol with the market's programs (`MarketPrograms`: the short book and its margin
+/// engine among them), every key registered as the config says, ETH listed at 2,000 USD
+/// with one board expiring [`TENOR`] from now at 80% IV and two strikes: 2100 (skew 1) and
+/// 1900 (skew 1.1). The scenarios add their own steps in `impl Listed` blocks of their
+/// modules.
+pub(crate) struct Listed {
+    /// The chain and the protocol.
+    pub(crate) w: World,
+    /// The market's programs.
+    pub(crate) m: MarketPrograms,
+    /// The board.
+    pub(crate) board: u64,
+    /// Its strikes: 2100 and 1900.
+    pub(crate) strikes: Vec<u64>,
+    /// Its expiry.
+    pub(crate) expiry: u64,
+    /// The spot feed's latest round id.
+    pub(crate) round: u64,
+    /// Every account that ever held the token.
+    pub(crate) holders: Vec<Address>,
+}
+
+/// The vault's `valuation()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Valuation {
+    /// The pool's cash.
+    pub(crate) cash: U256,
+    /// What the market and the short book owe the pool (the options it holds).
+    pub(crate) receivable: U256,
+    /// The market's liability (the options the pool wrote).
+    pub(crate) liability: U256,
+    /// Whether the mark is fresh.
+    pub(crate) fresh: bool,
+}
+
+impl Listed {
+    /// Deploys `config` and the market's programs beside it, and lists ETH.
+    pub(crate) fn new(config: Config) -> Self {
+        let mut w = World::with_config(config);
+        let m = match MarketPrograms::deploy(&mut w.net, artifacts(), &w.p, &w.config) {
+            Ok(m) => m,
+            Err(e) => panic!("{e}"),
+        };
+        let expiry = w.now() + TENOR;
+        let strikes = [(wad(2100), WAD), (wad(1900), pct(110))];
+        let (board, strikes) = match m.list(&mut w.net, ETH, 2000, (expiry, pct(80)), &strikes) {
+            Ok(listed) => listed,
+            Err(e) => panic!("{e}"),
+        };
+        let holders = vec![
+            w.alice,
+            w.bob,
+            w.carol,
+            w.p.vault,
+            w.p.insurance,
+            m.at.market,
+            m.at.short_book,
+            TREASURY,
+        ];
+        Self { w, m, board, strikes, expiry, round: 1, holders }
+    }
+
+    /// [`Listed::new`], then Alice deposits `lp` in the vault, Bob stakes `junior` in
+    /// tranche 0 and [`DAVE`] `senior` in tranche 1.
+    pub(crate) fn with_pool(config: Config, lp: U256, junior: U256, senior: U256) -> Self {
+        let mut l = Self::new(config);
+        let (vault, alice, bob) = (l.w.p.vault, l.w.alice, l.w.bob);
+        l.w.fund_lp(alice, lp);
+        l.w.ok(alice, vault, &IMutualVault::depositCall { assets: lp, receiver: alice });
+        l.w.stake(bob, 0, junior);
+        l.w.stake(DAVE, 1, senior);
+        l.holders.push(DAVE);
+        l
+    }
+
+    /// Posts the next spot round at `usd`, updated now.
+    pub(crate) fn price(&mut self, usd: u64) {
+        self.round += 1;
+        let call = set_round_call(self.round, usd_answer(usd), self.w.now());
+        let (owner, feed) = (self.m.feed_owner, self.m.at.spot_feed);
+        self.w.ok(owner, feed, &call);
+    }
+
+    /// A governance value.
+    pub(crate) fn param(&mut self, name: &str) -> U256 {
+        let gov = self.w.p.governance;
+        self.w.view(gov, &IGovernanceParams::getCall { key: key(name) })._0
+    }
+
+    /// The vault's `valuation()`.
+    pub(crate) fn valuation(&mut self) -> Valuation {
+        let vault = self.w.p.vault;
+        let v = self.w.view(vault, &IMutualVault::valuationCall {});
+        Valuation { cash: v._0, receivable: v._1, liability: v._2, fresh: v._5 }
+    }
+
+    /// Warps to just before the expiry and posts `usd` there, then warps past it and posts
+    /// `usd` again: the settlement round, returned.
+    pub(crate) fn expire_at(&mut self, usd: u64) -> u64 {
+        self.w.net.warp(self.expiry - 100);
+        self.price(usd);
+        self.w.net.warp(self.expiry + 60);
+        self.price(usd);
+        self.round
+    }
+
+    /// The token's total supply equals the sum of every holder's balance.
+    pub(crate) fn assert_conserved(&mut self) {
+        let token = self.w.p.usdc;
+        let supply = self.w.view(token, &ITestUsdc::totalSupplyCall {})._0;
+        let holders = self.holders.clone();
+        let held = holders.iter().fold(U256::ZERO, |sum, &a| sum + self.w.token_balance(a));
+        assert_eq!(held, supply, "the token's supply is held by the known accounts");
     }
 }

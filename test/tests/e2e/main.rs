@@ -1,9 +1,10 @@
 //! End to end on the deployed artifacts: the exact wasm of `target/stylus/` (the token
 //! `TestUsdc`, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`, and the market's
-//! `RiskEngine`, `OptionListings`, `OptionBook` and `OptionsMarket` with the test feed
-//! `TestAggregator`) deployed in `mutual-localnet` (Nitro's activation checks and ink
-//! pricing), constructed through the Stylus constructor convention, and driven through ABI
-//! calls only (`mutual-abi`'s alloy bindings, and those of `abi/IOptions*.sol` in
+//! `RiskEngine`, `OptionListings`, `OptionBook`, `OptionsMarket`, `MarginEngine` and
+//! `ShortBook` with the test feed `TestAggregator`) deployed in `mutual-localnet` (Nitro's
+//! activation checks and ink pricing), constructed through the Stylus constructor
+//! convention, and driven through ABI calls only (`mutual-abi`'s alloy bindings, and those
+//! of `abi/IOptions*.sol`, `abi/IShortBook.sol` and `abi/IMarginEngine.sol` in
 //! `mutual_localnet::protocol`). The tests of the vault and the fund alone play the market
 //! from an account, with a native stand-in answering the views the vault reads
 //! (`MarketStandIn`); `market.rs` deploys the real one.
@@ -38,6 +39,12 @@
 //!   NAV fresh while the market is on the stack (no `StaleMark`, no refused frame);
 //! - `crash.rs`: a 50% crash settled through the retention, the fund's cover and the
 //!   pool's cash, and a loss beyond them all recorded as a pro-rata haircut;
+//! - `shorts.rs`: traders' shorts (`ShortBook`, `MarginEngine`): puts written to the pool
+//!   at exactly the initial margin (found from the exact `ShortBookInsufficientMargin`
+//!   refusal), the vault's receivable, a 50% crash, a bot's `liquidatable` scan and two
+//!   liquidations (one through the reserve, the fund's junior and senior tranches and the
+//!   pool's loss), a healthy account's refusal, settlement at the expiry, and malformed
+//!   calldata against the short book;
 //! - `token.rs`: the ERC-20 program itself;
 //! - `malformed.rs`: unknown selectors, short or truncated calldata, dirty address and
 //!   `uint8` words, value sent to non-payable functions, a second constructor call: a clean
@@ -52,5 +59,6 @@ mod governance;
 mod insurance;
 mod malformed;
 mod market;
+mod shorts;
 mod token;
 mod vault;

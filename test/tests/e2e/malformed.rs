@@ -15,7 +15,7 @@ use crate::fixture::{u, usdc, World, ETH};
 
 /// An argument word that only a narrow value fills: an `address` (20 bytes) or a `uint8`.
 #[derive(Clone, Copy)]
-enum Narrow {
+pub(crate) enum Narrow {
     /// An `address` at this argument index.
     Address(usize),
     /// A `uint8` at this argument index.
@@ -23,17 +23,17 @@ enum Narrow {
 }
 
 /// A well-formed call a program accepts from `from`.
-struct Case {
+pub(crate) struct Case {
     /// What it is.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// The caller.
-    from: Address,
+    pub(crate) from: Address,
     /// The program.
-    to: Address,
+    pub(crate) to: Address,
     /// Its calldata.
-    calldata: Vec<u8>,
+    pub(crate) calldata: Vec<u8>,
     /// A narrow argument to dirty, if the call has one.
-    narrow: Option<Narrow>,
+    pub(crate) narrow: Option<Narrow>,
 }
 
 /// Calldata with byte `at` of argument word `word` set to `byte`.
@@ -45,7 +45,7 @@ fn dirty(calldata: &[u8], word: usize, at: usize, byte: u8) -> Vec<u8> {
 
 /// Asserts that `case` succeeds as it is, then that every malformation of it reverts
 /// cleanly and changes nothing.
-fn check(w: &mut World, case: &Case) {
+pub(crate) fn check(w: &mut World, case: &Case) {
     let Case { name, from, to, calldata, narrow } = case;
     let (from, to) = (*from, *to);
     let snapshot = w.net.snapshot();

@@ -21,87 +21,38 @@ use alloy_sol_types::{SolCall, SolEvent};
 use mutual_abi::{IGovernanceParams as G, IMutualVault as V, ITestUsdc as T};
 use mutual_localnet::protocol::{
     address_value, key, names, set_round_call, usd_answer, Config, IOptionBook as B,
-    IOptionListings as L, IOptionsMarket as M, ITestAggregator as A, MarketPrograms, DAY, TREASURY,
-    WAD,
+    IOptionListings as L, IOptionsMarket as M, ITestAggregator as A, TREASURY, WAD,
 };
 use mutual_localnet::{CallResult, Log};
 
-use crate::fixture::{artifacts, event, log_of, u, usdc, World, ETH};
+use crate::fixture::{event, log_of, pct, u, usdc, wad, Listed, ETH};
 
-/// The board's expiry, from the deployment: 30 days.
-const TENOR: u64 = 30 * DAY;
 /// The spot feed's heartbeat as listed: 1 hour.
 const HEARTBEAT: u64 = 3600;
+/// The trader.
+const TRADER: Address = Address::repeat_byte(0x71);
 
-/// `x / 100` WAD.
-fn pct(x: u64) -> U256 {
-    WAD * u(x) / u(100)
-}
-
-/// `x` WAD.
-fn wad(x: u64) -> U256 {
-    WAD * u(x)
-}
-
-/// The protocol with the market, ETH listed with one board and two strikes, an LP and a
-/// staker in, and a funded trader.
-struct Market {
-    /// The chain and the protocol.
-    w: World,
-    /// The market's programs.
-    m: MarketPrograms,
-    /// The board.
-    board: u64,
-    /// Its strikes: 2100 (skew 1) and 1900 (skew 1.1).
-    strikes: Vec<u64>,
-    /// Its expiry.
-    expiry: u64,
-    /// The trader.
-    trader: Address,
-    /// The spot feed's latest round id.
-    round: u64,
-}
-
-impl Market {
+/// The market's steps on the listed market ([`Listed::new`] with [`Config::with_market`]).
+impl Listed {
     /// Deploys everything, lists ETH at 2,000 USD (a 30-day board at 80% IV), has Alice
     /// deposit 100,000 USDC in the vault and Bob stake 20,000 in the junior tranche, and
-    /// gives the trader 10,000 USDC approved to the market.
-    fn new() -> Self {
-        let mut w = World::with_config(Config::with_market(2));
-        let m = match MarketPrograms::deploy(&mut w.net, artifacts(), &w.p, &w.config) {
-            Ok(m) => m,
-            Err(e) => panic!("{e}"),
-        };
-        let expiry = w.now() + TENOR;
-        let strikes = [(wad(2100), WAD), (wad(1900), pct(110))];
-        let (board, strikes) = match m.list(&mut w.net, ETH, 2000, (expiry, pct(80)), &strikes) {
-            Ok(listed) => listed,
-            Err(e) => panic!("{e}"),
-        };
-        let (vault, alice, bob) = (w.p.vault, w.alice, w.bob);
-        w.fund_lp(alice, usdc(100_000));
-        w.ok(alice, vault, &V::depositCall { assets: usdc(100_000), receiver: alice });
-        w.stake(bob, 0, usdc(20_000));
-        let trader = Address::repeat_byte(0x71);
-        w.mint(trader, usdc(10_000));
-        let (token, market) = (w.p.usdc, m.at.market);
-        w.ok(trader, token, &T::approveCall { spender: market, value: U256::MAX });
-        Self { w, m, board, strikes, expiry, trader, round: 1 }
-    }
-
-    /// Posts the next spot round at `usd`, updated now.
-    fn price(&mut self, usd: u64) {
-        self.round += 1;
-        let call = set_round_call(self.round, usd_answer(usd), self.w.now());
-        let (owner, feed) = (self.m.feed_owner, self.m.at.spot_feed);
-        self.w.ok(owner, feed, &call);
+    /// gives [`TRADER`] 10,000 USDC approved to the market.
+    fn with_trader() -> Self {
+        let mut l = Self::new(Config::with_market(2));
+        let (vault, alice, bob) = (l.w.p.vault, l.w.alice, l.w.bob);
+        l.w.fund_lp(alice, usdc(100_000));
+        l.w.ok(alice, vault, &V::depositCall { assets: usdc(100_000), receiver: alice });
+        l.w.stake(bob, 0, usdc(20_000));
+        l.w.mint(TRADER, usdc(10_000));
+        let (token, market) = (l.w.p.usdc, l.m.at.market);
+        l.w.ok(TRADER, token, &T::approveCall { spender: market, value: U256::MAX });
+        l
     }
 
     /// The token balances of the trader, the vault, the fund, the market, the treasury.
     fn balances(&mut self) -> [U256; 5] {
-        let (trader, vault, fund, market) =
-            (self.trader, self.w.p.vault, self.w.p.insurance, self.m.at.market);
-        [trader, vault, fund, market, TREASURY].map(|a| self.w.token_balance(a))
+        let (vault, fund, market) = (self.w.p.vault, self.w.p.insurance, self.m.at.market);
+        [TRADER, vault, fund, market, TREASURY].map(|a| self.w.token_balance(a))
     }
 
     /// The book's `quote`: `(premium, fees, volWad)`.
@@ -146,7 +97,7 @@ fn assert_has(result: &CallResult, log: &Log) {
 
 #[test]
 fn the_market_is_wired_through_governance() {
-    let mut mk = Market::new();
+    let mut mk = Listed::with_trader();
     let gov = mk.w.p.governance;
     let at = mk.m.at;
     for (name, account) in [
@@ -188,7 +139,7 @@ fn the_market_is_wired_through_governance() {
     assert_eq!(latest.updatedAt, u(mk.w.now()));
     let unknown = A::getRoundDataCall { roundId: U80::from(9) };
     let no_data = A::Error { message: "No data present".into() };
-    let trader = mk.trader;
+    let trader = TRADER;
     mk.w.expect_revert(trader, feed, &unknown, &no_data);
     let set = set_round_call(2, I256::ONE, 0);
     mk.w.expect_revert(trader, feed, &set, &A::AggregatorUnauthorizedAccount { account: trader });
@@ -199,10 +150,10 @@ fn the_market_is_wired_through_governance() {
 
 #[test]
 fn buy_sell_settle_and_claim_through_the_abi() {
-    let mut mk = Market::new();
+    let mut mk = Listed::with_trader();
     let (vault, fund, book, market, token) =
         (mk.w.p.vault, mk.w.p.insurance, mk.m.at.book, mk.m.at.market, mk.w.p.usdc);
-    let (trader, carol) = (mk.trader, mk.w.carol);
+    let (trader, carol) = (TRADER, mk.w.carol);
     let [call_strike, put_strike] = [mk.strikes[0], mk.strikes[1]];
 
     // ---- quote, then buy 1 call of 2100 at exactly the quoted cost.

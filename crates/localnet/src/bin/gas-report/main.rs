@@ -3,8 +3,9 @@
 //! the marginal cost of the math (`greeks - noop`), and, given a build of the same program
 //! that keeps its function names, the ink burnt in each function. Then it deploys Mutual's
 //! programs (the test token, `GovernanceParams`, the `InsuranceFund`, the `MutualVault`,
-//! and the market's four programs with two test feeds) from the artifacts directory and prints their sizes and the gas and ink of each user
-//! operation, uncached and cached ([`protocol`]).
+//! the market's four programs with two test feeds, and the short book with its margin
+//! engine) from the artifacts directory and prints their sizes and the gas and ink of each
+//! user operation, uncached and cached ([`protocol`]).
 //!
 //! ```text
 //! gas-report [--wasm target/stylus/mutual-bs-bench.wasm]

@@ -9,7 +9,13 @@
 //! deployed beside the same contracts ([`MarketPrograms`], every key registered by
 //! [`Config::with_market`]), ETH listed, an LP and a staker in: `quote` (read-only), a
 //! call and a put bought, part of the call sold back, the board settled past its expiry,
-//! both positions claimed.
+//! both positions claimed. Then the short book's rows, on a third chain with the same
+//! programs (`ShortBook` and `MarginEngine` among them) and the stress grid's spot-down
+//! point at 20%: the vault's deposit with the short book registered (empty, then with a
+//! line: one more program call in the mark), puts written at exactly the initial margin,
+//! a close, margin added and removed, the bot's views, a 50% crash liquidated (an
+//! account with no shortfall, then one whose shortfall runs the reserve, the fund and the
+//! pool), and an account settled after the board.
 //!
 //! Each operation runs twice from the same state: with no program in `ArbOS`'s cache (the
 //! figures of the table) and with every program cached (the "cached" column); the state
@@ -18,12 +24,12 @@
 use std::path::Path;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolError};
 use mutual_abi::{IGovernanceParams as G, IInsuranceFund as F, IMutualVault as V, ITestUsdc as T};
 use mutual_localnet::protocol::{
     address_value, key, names, set_round_call, tranche_key, usd_answer, Artifacts, Config,
-    IOptionBook as B, IOptionsMarket as M, MarketPrograms, MarketStandIn, MarketViews, Protocol,
-    DAY, USDC, WAD,
+    IOptionBook as B, IOptionsMarket as M, IShortBook as S, MarketPrograms, MarketStandIn,
+    MarketViews, Protocol, DAY, USDC, WAD,
 };
 use mutual_localnet::{CallResult, Deployment, Localnet, MAX_CODE_SIZE};
 
@@ -91,6 +97,12 @@ impl Bench {
         Ok(())
     }
 
+    /// Warps to `at` and posts spot round `round` of `m`'s feed at `usd`, updated then.
+    fn post(&mut self, m: &MarketPrograms, round: u64, usd: u64, at: u64) -> Result<(), String> {
+        self.net.warp(at);
+        self.run(m.feed_owner, m.at.spot_feed, &set_round_call(round, usd_answer(usd), at))
+    }
+
     /// Moves the clock `seconds` forward; the market marks its book at the new time.
     fn skip(&mut self, seconds: u64) {
         let now = self.net.timestamp() + seconds;
@@ -137,26 +149,45 @@ pub(crate) fn report(dir: &Path) -> Result<(), String> {
     let (programs, market_rows) = market_report(&artifacts)?;
     print_market_deployments(&programs);
     rows.extend(market_rows);
+    rows.extend(shorts_report(&artifacts)?);
     print_rows(&rows);
     Ok(())
 }
 
-/// The options market deployed beside the protocol, ETH listed (spot 2,000, a 30-day
-/// board at 80% IV, strikes 2100 and 1900), Alice's 100,000 in the vault, Bob's 20,000 in
-/// the junior tranche, a trader with 10,000; then its operations, measured. Returns the
-/// market's programs and the rows.
-fn market_report(artifacts: &Artifacts) -> Result<(MarketPrograms, Vec<Row>), String> {
+/// The chain of the market's rows: the protocol deployed with `config` and the market's
+/// programs beside it, ETH listed (spot 2,000, a 30-day board at 80% IV, strikes 2100 and
+/// 1900). Returns the bench (the market's programs cached in the "cached" runs), the
+/// programs, the board, its strike ids and its expiry.
+fn market_bench(
+    artifacts: &Artifacts,
+    config: &Config,
+) -> Result<(Bench, MarketPrograms, u64, Vec<u64>, u64), String> {
     let mut net = Localnet::new();
-    let config = Config::with_market(2);
-    let p = Protocol::deploy(&mut net, artifacts, &config).map_err(|e| e.to_string())?;
-    let m = MarketPrograms::deploy(&mut net, artifacts, &p, &config)?;
-    let eth = ETH;
+    let p = Protocol::deploy(&mut net, artifacts, config).map_err(|e| e.to_string())?;
+    let m = MarketPrograms::deploy(&mut net, artifacts, &p, config)?;
     let expiry = net.timestamp() + 30 * DAY;
-    let pct = |x: u64| WAD * U256::from(x) / U256::from(100);
-    let strikes = [(WAD * U256::from(2100u64), WAD), (WAD * U256::from(1900u64), pct(110))];
-    let (board, strikes) = m.list(&mut net, eth, 2000, (expiry, pct(80)), &strikes)?;
+    let strikes = [(wad(2100), WAD), (wad(1900), pct(110))];
+    let (board, strikes) = m.list(&mut net, ETH, 2000, (expiry, pct(80)), &strikes)?;
     let extra = m.programs().to_vec();
-    let mut b = Bench { net, p, rows: Vec::new(), market: MarketStandIn::default(), extra };
+    let b = Bench { net, p, rows: Vec::new(), market: MarketStandIn::default(), extra };
+    Ok((b, m, board, strikes, expiry))
+}
+
+/// `x / 100` WAD.
+fn pct(x: u64) -> U256 {
+    WAD * U256::from(x) / U256::from(100u64)
+}
+
+/// `x` WAD.
+fn wad(x: u64) -> U256 {
+    WAD * U256::from(x)
+}
+
+/// The options market deployed beside the protocol ([`market_bench`]), Alice's 100,000 in
+/// the vault, Bob's 20,000 in the junior tranche, a trader with 10,000; then its
+/// operations, measured. Returns the market's programs and the rows.
+fn market_report(artifacts: &Artifacts) -> Result<(MarketPrograms, Vec<Row>), String> {
+    let (mut b, m, board, strikes, expiry) = market_bench(artifacts, &Config::with_market(2))?;
     let (token, vault, fund, market, book) =
         (b.p.usdc, b.p.vault, b.p.insurance, m.at.market, m.at.book);
     for (who, amount) in [(ALICE, 100_000), (BOB, 20_000), (TRADER, 10_000)] {
@@ -210,15 +241,119 @@ fn market_report(artifacts: &Artifacts) -> Result<(MarketPrograms, Vec<Row>), St
     };
     b.measure("market sell (0.8 call)", TRADER, market, &sell, false)?;
     // Past the expiry: a round before it, the first one after it (2,200: calls pay).
-    b.net.warp(expiry - 100);
-    b.run(m.feed_owner, m.at.spot_feed, &set_round_call(2, usd_answer(2300), expiry - 100))?;
-    b.net.warp(expiry + 60);
-    b.run(m.feed_owner, m.at.spot_feed, &set_round_call(3, usd_answer(2200), expiry + 60))?;
+    b.post(&m, 2, 2300, expiry - 100)?;
+    b.post(&m, 3, 2200, expiry + 60)?;
     let settle = M::settleCall { boardId: board, roundId: U256::from(3u64) };
     b.measure("market settle (board of 2 strikes)", CAROL, market, &settle, false)?;
     let claim = M::claimCall { positionIds: vec![1, 2] };
     b.measure("market claim (2 positions)", CAROL, market, &claim, false)?;
     Ok((m, b.rows))
+}
+
+/// The short book's operations on a chain of their own ([`market_bench`], the stress
+/// grid's spot-down point at 20% so that a 50% crash takes a writer at its initial margin
+/// past its collateral): Alice's 100,000 in the vault, 1,000 junior (Bob) and 2,000 senior
+/// (Dave); a deposit before `market.shortBook` is set, then one after it is (through the
+/// timelock); Wren writes 10 puts of 1900 and Xavi 2 at exactly the initial margin, Yara
+/// 2 with 5,000 of margin; spot crashes to 1,000; Carol tops Xavi up to one unit below
+/// maintenance; the bot liquidates Xavi (no shortfall), then Wren (a shortfall through
+/// the reserve, both tranches and the pool); past the expiry the board is settled and
+/// Yara's account with it.
+fn shorts_report(artifacts: &Artifacts) -> Result<Vec<Row>, String> {
+    let config = Config::with_market(2)
+        .with(key("market.stressSpotDownWad"), pct(20))
+        .with(key(names::SHORT_BOOK), U256::ZERO);
+    let (mut b, m, board, strikes, expiry) = market_bench(artifacts, &config)?;
+    let (token, vault, fund, book) = (b.p.usdc, b.p.vault, b.p.insurance, m.at.short_book);
+    let mints = [(ALICE, 100_000), (BOB, 1_000), (DAVE, 2_000), (CAROL, 10_000)];
+    for (who, amount) in mints.into_iter().chain([WREN, XAVI, YARA].map(|w| (w, 10_000))) {
+        b.run(CAROL, token, &T::mintCall { to: who, value: usdc(amount) })?;
+        for spender in [vault, fund, book] {
+            b.run(who, token, &T::approveCall { spender, value: U256::MAX })?;
+        }
+    }
+    b.run(ALICE, vault, &V::depositCall { assets: usdc(100_000), receiver: ALICE })?;
+    b.run(BOB, fund, &F::depositCall { tranche: 0, assets: usdc(1_000), receiver: BOB })?;
+    b.run(DAVE, fund, &F::depositCall { tranche: 1, assets: usdc(2_000), receiver: DAVE })?;
+    let deposit = V::depositCall { assets: usdc(1_000), receiver: CAROL };
+    b.measure("vault deposit (market, short book unset)", CAROL, vault, &deposit, false)?;
+    let (gov, admin, short_key) = (b.p.governance, b.p.admin, key(names::SHORT_BOOK));
+    b.run(admin, gov, &G::queueCall { key: short_key, value: address_value(book) })?;
+    b.skip(2 * DAY);
+    b.run(CAROL, gov, &G::executeCall { key: short_key })?;
+    b.post(&m, 2, 2000, b.net.timestamp())?;
+    b.measure("vault deposit (short book, no shorts)", CAROL, vault, &deposit, false)?;
+
+    // ---- Writers, at the strike of 1900.
+    let put = strikes[1];
+    let deadline = b.net.timestamp();
+    let sale = |amount: U256, margin: U256| S::sellShortCall {
+        strikeId: put,
+        isCall: false,
+        amount,
+        minProceeds: U256::ZERO,
+        deadline,
+        margin,
+    };
+    let wren = sale(wad(10), initial_margin(&mut b, WREN, book, &sale(wad(10), U256::ZERO))?);
+    b.measure("short sellShort (10 puts, new account)", WREN, book, &wren, false)?;
+    let xavi = sale(wad(2), initial_margin(&mut b, XAVI, book, &sale(wad(2), U256::ZERO))?);
+    b.run(XAVI, book, &xavi)?;
+    let yara = sale(wad(2), usdc(5_000));
+    b.measure("short sellShort (2 puts, 3rd account)", YARA, book, &yara, false)?;
+    let close = S::closeShortCall {
+        strikeId: put,
+        isCall: false,
+        amount: WAD,
+        maxCost: U256::MAX,
+        deadline,
+    };
+    b.measure("short closeShort (1 of 2 puts)", YARA, book, &close, false)?;
+    let remove = S::removeMarginCall { amount: usdc(1_000), to: YARA };
+    b.measure("short removeMargin (1 line)", YARA, book, &remove, false)?;
+    let health = S::accountHealthCall { account: YARA };
+    b.measure("short accountHealth (view, 1 line)", CAROL, book, &health, true)?;
+    let scan = S::liquidatableCall { cursor: 0, limit: 10 };
+    b.measure("short liquidatable (view, 3 accounts)", CAROL, book, &scan, true)?;
+    b.measure("short poolLiability (view, 1 line)", CAROL, book, &S::poolLiabilityCall {}, true)?;
+    b.measure("vault deposit (short book, 1 open line)", CAROL, vault, &deposit, false)?;
+
+    // ---- A day on, spot crashes 50% in one round; Carol tops Xavi up to one unit below
+    // maintenance; the bot liquidates Xavi, then Wren.
+    b.post(&m, 3, 1000, b.net.timestamp() + DAY)?;
+    let health = S::accountHealthCall { account: XAVI };
+    let x = b.net.static_call_sol(CAROL, book, &health).map_err(|e| e.to_string())?;
+    let top_up = S::addMarginCall { account: XAVI, amount: x._1 + x._3 - U256::from(1u8) - x._0 };
+    b.measure("short addMargin (another account)", CAROL, book, &top_up, false)?;
+    let liquidate = S::liquidateCall { account: XAVI };
+    b.measure("short liquidate (no shortfall)", BOT, book, &liquidate, false)?;
+    let liquidate = S::liquidateCall { account: WREN };
+    b.measure("short liquidate (shortfall, all layers)", BOT, book, &liquidate, false)?;
+
+    // ---- Past the expiry at 1,000: the board settled, then Yara's account.
+    b.post(&m, 4, 1000, expiry - 100)?;
+    b.post(&m, 5, 1000, expiry + 60)?;
+    let settle = M::settleCall { boardId: board, roundId: U256::from(5u64) };
+    b.measure("market settle (a short line open)", CAROL, m.at.market, &settle, false)?;
+    let settle = S::settleAccountCall { account: YARA };
+    b.measure("short settleAccount (1 line, paid out)", CAROL, book, &settle, false)?;
+    Ok(b.rows)
+}
+
+/// The margin `sale` (without margin) lacks, from its `ShortBookInsufficientMargin`
+/// refusal, sent from `who` to `book` and undone.
+fn initial_margin(
+    b: &mut Bench,
+    who: Address,
+    book: Address,
+    sale: &S::sellShortCall,
+) -> Result<U256, String> {
+    let snapshot = b.net.snapshot();
+    let refused = b.net.call(who, book, &sale.abi_encode(), U256::ZERO);
+    b.net.revert_to(snapshot);
+    let error = S::ShortBookInsufficientMargin::abi_decode(&refused.output, true)
+        .map_err(|e| format!("a sale without margin: {e} (success {})", refused.success))?;
+    Ok(error.required - error.collateral)
 }
 
 /// The market's account.
@@ -232,6 +367,16 @@ const BOB: Address = Address::repeat_byte(0xb0);
 const CAROL: Address = Address::repeat_byte(0xc0);
 /// The market's trader.
 const TRADER: Address = Address::repeat_byte(0x71);
+/// The senior staker of the short book's rows.
+const DAVE: Address = Address::repeat_byte(0xda);
+/// A writer at exactly the initial margin, defaulting in the crash.
+const WREN: Address = Address::repeat_byte(0x51);
+/// A writer at exactly the initial margin, topped up before its liquidation.
+const XAVI: Address = Address::repeat_byte(0x52);
+/// A writer with a wide margin, settled after the board.
+const YARA: Address = Address::repeat_byte(0x53);
+/// The liquidation bot.
+const BOT: Address = Address::repeat_byte(0xb7);
 /// 10^6: shares per asset unit at the start (the fund's and the vault's offset).
 const MILLION: U256 = U256::from_limbs([1_000_000, 0, 0, 0]);
 /// The market id of the losses, income and flows.
@@ -484,6 +629,8 @@ fn print_market_deployments(m: &MarketPrograms) {
         "OptionsMarket",
         "ETH/USD feed",
         "sequencer feed",
+        "MarginEngine",
+        "ShortBook",
     ];
     let programs: Vec<(&str, &Deployment)> = names.iter().copied().zip(&m.deployments).collect();
     print_programs(&programs);
@@ -496,7 +643,9 @@ user operations, in sequence (2 tranches). For the governance, token, insurance 
 rows the market is an account registered through governance, whose views a native
 stand-in answers at no gas of its own (the vault's and the fund's calls to it cost their
 CALL only); the market rows run the real market, book, listings, engine and test feeds
-on a second chain (ETH listed at 2,000, 100,000 in the vault, 20,000 staked). tx gas =
+on a second chain (ETH listed at 2,000, 100,000 in the vault, 20,000 staked); the short
+rows (and the last vault deposits and settle) on a third (the same programs, the stress
+grid's spot-down at 20%, 1,000 junior and 2,000 senior, then a crash to 1,000). tx gas =
 21,000 + calldata + exec gas - refund, no program cached; tx cached = the same with every
 program in ArbOS's cache; exec gas = the call, nested calls and entry costs included,
 uncached; frames = programs run (nested calls included); entry = their entry costs,
