@@ -14,7 +14,7 @@ use mutual_risk::trade::{
 };
 
 use crate::{
-    book::Pending,
+    book::{Pending, Risk},
     call_failed,
     internal::{at, u128_of},
     math, zero_amount, Error, MarketDeadlinePassed, MarketMathError, MarketTradeTooSmall,
@@ -65,8 +65,9 @@ pub(crate) struct Priced {
     pub(crate) base_iv_after_wad: U256,
     /// The pool's NAV before the trade (purchases only), asset units.
     pub(crate) nav: U256,
-    /// The underlying's stressed loss with the trade booked (purchases only).
-    pub(crate) stressed: U256,
+    /// The underlying's book with the trade booked (purchases only): its stressed loss
+    /// and net greeks.
+    pub(crate) focus: Risk,
     /// The pool's utilization with the trade booked (purchases only), 18 decimals.
     pub(crate) utilization: u128,
 }
@@ -190,7 +191,7 @@ impl OptionBook {
             vol_wad,
             base_iv_after_wad,
             nav: U256::ZERO,
-            stressed: U256::ZERO,
+            focus: Risk::default(),
             utilization: 0,
         };
         if ticket.is_buy {
@@ -216,7 +217,7 @@ impl OptionBook {
                     self.pool_risk(ticket.now, values, None, B256::ZERO, false)?;
                 cash.saturating_sub(liability)
             };
-            priced.stressed = focus.stressed;
+            priced.focus = focus;
             priced.utilization = utilization_wad_up(required, priced.nav).map_err(math)?;
             let fee_curve = FeeCurve {
                 base_wad: u128_of(values[at::UTIL_BASE])?,

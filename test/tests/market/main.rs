@@ -5,8 +5,8 @@
 //!
 //! - `scenarios.rs`: premiums and fees landing where the split says, a 50% crash and its
 //!   settlement, a pool loss beyond the retention (the fund's cover, then a recorded
-//!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
-//!   trading cut-off second.
+//!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, the
+//!   trading cut-off second, and a purchase refused by the net delta cap.
 //! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs
 //!   and two stakers (deposits, redemption requests and claims, stakes and exits, trades,
 //!   price moves, time, settlement, claims), each step checked against a model of what it
