@@ -323,6 +323,15 @@ interface IMutualVault {
     /// leaves the cash at or above the market's required collateral).
     function cash() external view returns (uint256);
 
+    /// @notice Returns what the pool holds: its cash plus what the options it holds against
+    /// traders' shorts are worth (the receivable of the short book under
+    /// `market.shortBook`; none while it is unset or cannot answer), in asset units:
+    /// everything in the NAV but the written book's liability. It reads no book view, so
+    /// `OptionBook` can value the pool for a quote while it is on the call stack (as
+    /// `held - its own liability`).
+    /// @dev Errors: `Error::GovernanceCallFailed` - If a governance read fails.
+    function heldAssets() external view returns (uint256);
+
     /// @notice Returns the valuation now: `(cash, receivable, liability, lockedCollateral,
     /// markTime, fresh)`, all in asset units but the time. With a fresh mark, the market's
     /// figures; else the last fresh mark recorded with the liability and the locked

@@ -89,6 +89,17 @@ interface IOptionBook {
     /// (`market.maxUtilizationWad`).
     error MarketUtilizationAboveCap(uint256 utilization, uint256 cap);
 
+    /// @notice Thrown by `buy` when the net delta of `marketId`'s pool book after the trade,
+    /// `netDeltaWad` (units of the underlying, 18 decimals; negative when the pool is short
+    /// the underlying), exceeds `capWad` (`market.maxNetDeltaWad`) in magnitude.
+    error MarketNetDeltaAboveCap(bytes32 marketId, int256 netDeltaWad, uint256 capWad);
+
+    /// @notice Thrown by `buy` when the net vega of `marketId`'s pool book after the trade,
+    /// `netVegaWad` (18-decimal units of the spot's price per 1.00 of volatility; negative
+    /// when the pool is short volatility), exceeds `capWad` (`market.maxNetVegaWad`) in
+    /// magnitude.
+    error MarketNetVegaAboveCap(bytes32 marketId, int256 netVegaWad, uint256 capWad);
+
     /// @notice Thrown when a call to `feed` (a spot oracle or the sequencer feed) reverts or
     /// answers malformed data.
     error MarketOracleCallFailed(address feed);
@@ -210,7 +221,8 @@ interface IOptionBook {
     /// Errors: `Error::IncompleteRound`, `Error::InvalidPrice`, `Error::StalePrice` - The
     /// Errors: oracle.
     /// Errors: `Error::StressLimitExceeded`, `Error::CoverageBelowFloor`,
-    /// Errors: `Error::UtilizationAboveCap` - A purchase's pool limits.
+    /// Errors: `Error::UtilizationAboveCap`, `Error::NetDeltaAboveCap`,
+    /// Errors: `Error::NetVegaAboveCap` - A purchase's pool limits.
     /// Errors: `Error::MathError` - If a price or a sum overflows; the engine's other errors
     /// Errors: forwarded.
     /// Events: None: the market emits `Trade` (the base IV after the trade is in it).

@@ -91,6 +91,17 @@ interface IOptionsMarket {
     /// (`market.maxUtilizationWad`).
     error MarketUtilizationAboveCap(uint256 utilization, uint256 cap);
 
+    /// @notice Thrown by `buy` when the net delta of `marketId`'s pool book after the trade,
+    /// `netDeltaWad` (units of the underlying, 18 decimals; negative when the pool is short
+    /// the underlying), exceeds `capWad` (`market.maxNetDeltaWad`) in magnitude.
+    error MarketNetDeltaAboveCap(bytes32 marketId, int256 netDeltaWad, uint256 capWad);
+
+    /// @notice Thrown by `buy` when the net vega of `marketId`'s pool book after the trade,
+    /// `netVegaWad` (18-decimal units of the spot's price per 1.00 of volatility; negative
+    /// when the pool is short volatility), exceeds `capWad` (`market.maxNetVegaWad`) in
+    /// magnitude.
+    error MarketNetVegaAboveCap(bytes32 marketId, int256 netVegaWad, uint256 capWad);
+
     /// @notice Thrown when a call to `feed` (a spot oracle or the sequencer feed) reverts or
     /// answers malformed data.
     error MarketOracleCallFailed(address feed);
@@ -301,7 +312,8 @@ interface IOptionsMarket {
     /// Errors: `Error::InvalidPrice`, `Error::StalePrice` - If the oracle is unusable.
     /// Errors: `Error::OpenInterestCap` - If the side's open interest would pass its cap.
     /// Errors: `Error::StressLimitExceeded`, `Error::CoverageBelowFloor`,
-    /// Errors: `Error::UtilizationAboveCap` - The pool-level risk limits, after the trade.
+    /// Errors: `Error::UtilizationAboveCap`, `Error::NetDeltaAboveCap`,
+    /// Errors: `Error::NetVegaAboveCap` - The pool-level risk limits, after the trade.
     /// Errors: `Error::CostAboveMax` - If `premium + fees > maxCost`.
     /// Errors: `Error::MathError` - If the trade cannot be priced.
     /// Errors: `Error::TokenCallFailed` - If a `transferFrom` fails.

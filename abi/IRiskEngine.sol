@@ -41,10 +41,16 @@ interface IRiskEngine {
     /// Errors: volatility, a spot out of range, `decimals > 18`, `minIv > maxIv`, ...).
     function tradePrice(uint256 spotWad, uint256 strikeWad, uint64 secondsToExpiry, uint256 rateWad, bool isCall, bool isBuy, uint256 amountWad, uint256[] calldata curve, uint256[] calldata fees, uint8 decimals) external view returns (uint256, uint256, uint256, uint256);
 
-    /// @notice Returns `(liability, stressedLoss)` of `lines` in units of an asset of `decimals`
-    /// decimals, both rounded up: the cost of buying the book back at `spotWad` (0 if it
-    /// is worth something to its holder), and its worst loss over the grid of
-    /// `spotFactors` x `volFactors` (`mutual_risk::stress::worst_loss`).
+    /// @notice Returns `(liability, stressedLoss, netDeltaWad, netVegaWad)` of `lines`. The first
+    /// two are in units of an asset of `decimals` decimals, both rounded up: the cost of
+    /// buying the book back at `spotWad` (0 if it is worth something to its holder), and
+    /// its worst loss over the grid of `spotFactors` x `volFactors`
+    /// (`mutual_risk::stress::worst_loss`). The last two are the book's net greeks at
+    /// `spotWad`, each line at its own volatility (`mutual_risk::stress::book_greeks_wad`,
+    /// magnitudes rounded up): `sum(calls x deltaCall + puts x deltaPut)` in units of the
+    /// underlying, 18 decimals, and `sum((calls + puts) x vega)` in 18-decimal units of the
+    /// spot's price per 1.00 of volatility (a book that wrote calls is short delta, one
+    /// that wrote any option short vega).
     /// @param spotWad The spot, 18 decimals.
     /// @param rateWad The rate, 18 decimals.
     /// @param decimals The asset's decimals, at most 18.
@@ -54,8 +60,9 @@ interface IRiskEngine {
     /// @dev Errors: `Error::InvalidLength` - If `lines` is not a multiple of 5 words.
     /// Errors: `Error::ValueOutOfRange` - If a value does not fit its type.
     /// Errors: `Error::Math` - If the pure crate refuses the inputs (an empty grid, a line out
-    /// Errors: of the pricer's domain, `decimals > 18`).
-    function bookRisk(uint256 spotWad, uint256 rateWad, uint8 decimals, uint256[] calldata spotFactors, uint256[] calldata volFactors, int256[] calldata lines) external view returns (uint256, uint256);
+    /// Errors: of the pricer's domain, `decimals > 18`, a line's greek that does not fit, only
+    /// Errors: far outside the pricer's accuracy domain).
+    function bookRisk(uint256 spotWad, uint256 rateWad, uint8 decimals, uint256[] calldata spotFactors, uint256[] calldata volFactors, int256[] calldata lines) external view returns (uint256, uint256, int256, int256);
 
     /// @notice Returns `(liability, initial, maintenance)` of a written book, in units of an asset
     /// of `decimals` decimals, all rounded up (`mutual_risk::margin::requirement_asset_up`):
@@ -80,6 +87,5 @@ interface IRiskEngine {
     /// @dev Errors: `Error::ValueOutOfRange` - If a value does not fit 128 bits.
     /// Errors: `Error::Math` - If the pure crate refuses the inputs (a zero time or volatility,
     /// Errors: a spot or strike out of range).
-    /// Panics: Never: every `i128` fits an `int256`.
     function greeks(uint256 spotWad, uint256 strikeWad, uint64 secondsToExpiry, uint256 rateWad, uint256 volWad) external view returns (uint256, uint256, int256, int256, uint256, uint256, int256, int256, int256, int256);
 }

@@ -108,67 +108,71 @@ contract MutualVaultCaller {
         target.cash();
     }
 
-    function call24_valuation() external view {
+    function call24_heldAssets() external view {
+        target.heldAssets();
+    }
+
+    function call25_valuation() external view {
         target.valuation();
     }
 
-    function call25_redeemRequest() external view {
+    function call26_redeemRequest() external view {
         target.redeemRequest(address(0));
     }
 
-    function call26_lockedShares() external view {
+    function call27_lockedShares() external view {
         target.lockedShares(address(0));
     }
 
-    function call27_deposit() external {
+    function call28_deposit() external {
         target.deposit(0, address(0));
     }
 
-    function call28_mint() external {
+    function call29_mint() external {
         target.mint(0, address(0));
     }
 
-    function call29_requestRedeem() external {
+    function call30_requestRedeem() external {
         target.requestRedeem(0, address(0), address(0));
     }
 
-    function call30_pendingRedeemRequest() external view {
+    function call31_pendingRedeemRequest() external view {
         target.pendingRedeemRequest(0, address(0));
     }
 
-    function call31_claimableRedeemRequest() external view {
+    function call32_claimableRedeemRequest() external view {
         target.claimableRedeemRequest(0, address(0));
     }
 
-    function call32_setOperator() external {
+    function call33_setOperator() external {
         target.setOperator(address(0), false);
     }
 
-    function call33_isOperator() external view {
+    function call34_isOperator() external view {
         target.isOperator(address(0), address(0));
     }
 
-    function call34_redeem() external {
+    function call35_redeem() external {
         target.redeem(0, address(0), address(0));
     }
 
-    function call35_withdraw() external {
+    function call36_withdraw() external {
         target.withdraw(0, address(0), address(0));
     }
 
-    function call36_syncMark() external {
+    function call37_syncMark() external {
         target.syncMark();
     }
 
-    function call37_pullPayout() external {
+    function call38_pullPayout() external {
         target.pullPayout(bytes32(0), 0, 0);
     }
 
-    function call38_notifyPremium() external {
+    function call39_notifyPremium() external {
         target.notifyPremium(bytes32(0), 0, 0);
     }
 
-    function call39_supportsInterface() external view {
+    function call40_supportsInterface() external view {
         target.supportsInterface(bytes4(0));
     }
 }

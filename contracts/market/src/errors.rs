@@ -111,6 +111,19 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error MarketUtilizationAboveCap(uint256 utilization, uint256 cap);
 
+    /// Thrown by `buy` when the net delta of `marketId`'s pool book after the trade,
+    /// `netDeltaWad` (units of the underlying, 18 decimals; negative when the pool is short
+    /// the underlying), exceeds `capWad` (`market.maxNetDeltaWad`) in magnitude.
+    #[derive(Debug, PartialEq, Eq)]
+    error MarketNetDeltaAboveCap(bytes32 marketId, int256 netDeltaWad, uint256 capWad);
+
+    /// Thrown by `buy` when the net vega of `marketId`'s pool book after the trade,
+    /// `netVegaWad` (18-decimal units of the spot's price per 1.00 of volatility; negative
+    /// when the pool is short volatility), exceeds `capWad` (`market.maxNetVegaWad`) in
+    /// magnitude.
+    #[derive(Debug, PartialEq, Eq)]
+    error MarketNetVegaAboveCap(bytes32 marketId, int256 netVegaWad, uint256 capWad);
+
     /// Thrown when a call to `feed` (a spot oracle or the sequencer feed) reverts or
     /// answers malformed data.
     #[derive(Debug, PartialEq, Eq)]
@@ -227,6 +240,8 @@ pub enum Error {
     StressLimitExceeded(MarketStressLimitExceeded),
     CoverageBelowFloor(MarketCoverageBelowFloor),
     UtilizationAboveCap(MarketUtilizationAboveCap),
+    NetDeltaAboveCap(MarketNetDeltaAboveCap),
+    NetVegaAboveCap(MarketNetVegaAboveCap),
     OracleCallFailed(MarketOracleCallFailed),
     InvalidPrice(MarketInvalidPrice),
     IncompleteRound(MarketIncompleteRound),
@@ -316,6 +331,13 @@ impl From<Error> for Vec<u8> {
             UtilizationAboveCap(e) => {
                 encode(MarketUtilizationAboveCap::SELECTOR, &[w(e.utilization), w(e.cap)])
             }
+            NetDeltaAboveCap(e) => encode(
+                MarketNetDeltaAboveCap::SELECTOR,
+                &[e.marketId, i(e.netDeltaWad), w(e.capWad)],
+            ),
+            NetVegaAboveCap(e) => {
+                encode(MarketNetVegaAboveCap::SELECTOR, &[e.marketId, i(e.netVegaWad), w(e.capWad)])
+            }
             OracleCallFailed(e) => encode(MarketOracleCallFailed::SELECTOR, &[a(e.feed)]),
             InvalidPrice(e) => encode(MarketInvalidPrice::SELECTOR, &[e.marketId, i(e.answer)]),
             IncompleteRound(e) => encode(
@@ -389,6 +411,8 @@ impl stylus_sdk::abi::export::internal::InnerTypes for Error {
             declare::<MarketStressLimitExceeded>(),
             declare::<MarketCoverageBelowFloor>(),
             declare::<MarketUtilizationAboveCap>(),
+            declare::<MarketNetDeltaAboveCap>(),
+            declare::<MarketNetVegaAboveCap>(),
             declare::<MarketOracleCallFailed>(),
             declare::<MarketInvalidPrice>(),
             declare::<MarketIncompleteRound>(),

@@ -16,8 +16,8 @@
 //!   and `sell` (the pool buys a long back; the trader receives premium minus fees), each
 //!   with a slippage bound and a deadline. The book checks and prices the trade
 //!   (`OptionBook.trade`: Black-Scholes at the trade's volatility through the engine,
-//!   rounded against the trader; on purchases the pool-level stress check, coverage and
-//!   utilization limits); this program checks the slippage bound, keeps the position, and
+//!   rounded against the trader; on purchases the pool-level stress check, coverage,
+//!   utilization and net delta and vega limits); this program checks the slippage bound, keeps the position, and
 //!   splits the fees to the vault, the insurance fund (its share computed here from the
 //!   fund's keys, `notifyIncome`), the market's reserve and the treasury.
 //! - **The pool's book for the vault and the insurance fund** (`IOptionsMarket`):
@@ -268,7 +268,8 @@ impl OptionsMarket {
     ///   [`Error::InvalidPrice`], [`Error::StalePrice`] - If the oracle is unusable.
     /// * [`Error::OpenInterestCap`] - If the side's open interest would pass its cap.
     /// * [`Error::StressLimitExceeded`], [`Error::CoverageBelowFloor`],
-    ///   [`Error::UtilizationAboveCap`] - The pool-level risk limits, after the trade.
+    ///   [`Error::UtilizationAboveCap`], [`Error::NetDeltaAboveCap`],
+    ///   [`Error::NetVegaAboveCap`] - The pool-level risk limits, after the trade.
     /// * [`Error::CostAboveMax`] - If `premium + fees > maxCost`.
     /// * [`Error::MathError`] - If the trade cannot be priced.
     /// * [`Error::TokenCallFailed`] - If a `transferFrom` fails.

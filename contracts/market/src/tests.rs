@@ -22,7 +22,7 @@ use mutual_risk::{
 };
 use mutual_risk_engine::RiskEngine;
 use mutual_test_mocks::{
-    MockAggregator, MockErc20, MockGovernance, MockInsuranceFund, MockPoolVault,
+    market_params, MockAggregator, MockErc20, MockGovernance, MockInsuranceFund, MockPoolVault,
 };
 
 use super::*;
@@ -70,11 +70,11 @@ const HOUR: u64 = 3_600;
 const DAY: u64 = 86_400;
 /// The fixture board's expiry: 30 days after `T0`.
 const EXPIRY: u64 = T0 + 30 * DAY;
-/// The fixture's trading cut-off: one hour.
+/// The fixture's trading cut-off: one hour (`market_params`).
 const CUTOFF: u64 = HOUR;
 /// The fixture oracle's heartbeat: one hour.
 const HEARTBEAT: u64 = HOUR;
-/// The sequencer's grace period: one hour.
+/// The sequencer's grace period: one hour (`market_params`).
 const GRACE: u64 = HOUR;
 /// 1e18.
 const WAD: U256 = uint!(1_000_000_000_000_000_000_U256);
@@ -172,38 +172,10 @@ impl Env {
             (TREASURY_KEY, address(treasury())),
             (LISTER_KEY, address(admin())),
             (SEQUENCER_FEED_KEY, address(env.sequencer.address())),
-            (SEQUENCER_GRACE_KEY, U256::from(GRACE)),
-            (RATE_KEY, pct(5)),
-            (MIN_IV_KEY, pct(10)),
-            (MAX_IV_KEY, pct(300)),
-            (MIN_SKEW_KEY, pct(50)),
-            (MAX_SKEW_KEY, pct(200)),
-            (MIN_TENOR_KEY, U256::from(DAY)),
-            (MAX_TENOR_KEY, U256::from(90 * DAY)),
-            (MAX_HEARTBEAT_KEY, U256::from(DAY)),
-            (IMPACT_KEY, WAD / U256::from(1000)),
-            (SPREAD_FEE_KEY, WAD * U256::from(3) / U256::from(10_000)),
-            (SPREAD_CAP_KEY, pct(125) / U256::from(10)),
-            (UTIL_FEE_BASE_KEY, WAD / U256::from(1000)),
-            (UTIL_FEE_KINK_KEY, pct(80)),
-            (UTIL_FEE_SLOPE_BELOW_KEY, pct(1)),
-            (UTIL_FEE_SLOPE_ABOVE_KEY, pct(50)),
-            (MAX_UTILIZATION_KEY, pct(90)),
-            (MIN_TRADE_KEY, pct(1)),
-            (MAX_STRIKE_OI_KEY, wad(1000)),
-            (TRADING_CUTOFF_KEY, U256::from(CUTOFF)),
-            (STRESS_SPOT_DOWN_KEY, pct(50)),
-            (STRESS_SPOT_UP_KEY, pct(50)),
-            (STRESS_VOL_UP_KEY, pct(50)),
-            (POOL_STRESS_LIMIT_KEY, pct(50)),
-            (INSURANCE_CREDIT_KEY, pct(50)),
-            (MIN_COVERAGE_KEY, U256::ZERO),
-            (LP_FEE_WEIGHT_KEY, U256::from(6)),
-            (RESERVE_FEE_WEIGHT_KEY, U256::from(2)),
-            (TREASURY_FEE_WEIGHT_KEY, U256::from(2)),
-            (RETENTION_KEY, pct(10)),
-            (SETTLE_BOUNTY_KEY, usdc(5)),
         ] {
+            env.set(key, value);
+        }
+        for (key, value) in market_params() {
             env.set(key, value);
         }
         env.feed.sender(admin()).set_decimals(8);
@@ -356,6 +328,14 @@ fn revert_data_is_the_abi_encoding_of_each_error() {
             MarketCoverageBelowFloor { marketId: ETH, coverage: small, floor: big },
         ),
         case(Error::UtilizationAboveCap, MarketUtilizationAboveCap { utilization: big, cap: WAD }),
+        case(
+            Error::NetDeltaAboveCap,
+            MarketNetDeltaAboveCap { marketId: ETH, netDeltaWad: I256::MINUS_ONE, capWad: small },
+        ),
+        case(
+            Error::NetVegaAboveCap,
+            MarketNetVegaAboveCap { marketId: ETH, netVegaWad: I256::MIN, capWad: big },
+        ),
         case(Error::OracleCallFailed, MarketOracleCallFailed { feed: account }),
         case(Error::InvalidPrice, MarketInvalidPrice { marketId: ETH, answer: I256::MINUS_ONE }),
         case(

@@ -32,13 +32,20 @@ pub(crate) struct Pending {
     pub(crate) base_iv_wad: U256,
 }
 
-/// One underlying's book, in asset units, rounded up.
+/// One underlying's book: its liability and stressed loss in asset units, rounded up, and
+/// its net greeks.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Risk {
     /// What buying the book back costs at the mark.
     pub(crate) liability: U256,
     /// The worst loss over the stress grid.
     pub(crate) stressed: U256,
+    /// The pool's net delta, units of the underlying, 18 decimals, an `int256` word
+    /// (two's complement), its magnitude rounded up.
+    pub(crate) net_delta: U256,
+    /// The pool's net vega, 18-decimal price units per 1.00 of volatility, an `int256`
+    /// word, its magnitude rounded up.
+    pub(crate) net_vega: U256,
     /// The time of the spot answer used (now when the book is empty).
     pub(crate) mark_time: u64,
 }
@@ -110,8 +117,9 @@ impl OptionBook {
     }
 
     /// The liability and stressed loss of `market_id`'s book (with `pending`), in asset
-    /// units, rounded up, from one `bookRisk` call of the engine; nothing (and no oracle
-    /// read) for an empty book. The spot's age is checked only with `check_age`.
+    /// units, rounded up, and its net delta and vega, from one `bookRisk` call of the
+    /// engine; nothing (and no oracle read) for an empty book. The spot's age is checked
+    /// only with `check_age`.
     pub(crate) fn market_risk(
         &self,
         market_id: B256,
@@ -127,7 +135,7 @@ impl OptionBook {
         }
         let (spot_wad, mark_time) = self.spot(listings, market_id, check_age)?;
         let (spots, vols) = grid_factors(values)?;
-        let [liability, stressed] = split::book_risk(
+        let [liability, stressed, net_delta, net_vega] = split::book_risk(
             self,
             value_to_address(values[at::ENGINE]),
             U256::from(spot_wad),
@@ -138,7 +146,7 @@ impl OptionBook {
             &lines,
         )
         .map_err(Error::Forwarded)?;
-        Ok(Risk { liability, stressed, mark_time })
+        Ok(Risk { liability, stressed, net_delta, net_vega, mark_time })
     }
 
     /// Every underlying's book summed: `(liability, required, markTime, focus)`, with

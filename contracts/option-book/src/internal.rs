@@ -9,12 +9,12 @@ use mutual_interfaces::{
     calls, flows,
     keys::{
         value_to_address, IMPACT_KEY, INSURANCE_CREDIT_KEY, INSURANCE_KEY, LISTINGS_KEY,
-        MARKET_KEY, MAX_IV_KEY, MAX_STRIKE_OI_KEY, MAX_UTILIZATION_KEY, MIN_COVERAGE_KEY,
-        MIN_IV_KEY, MIN_TRADE_KEY, POOL_STRESS_LIMIT_KEY, RATE_KEY, RISK_ENGINE_KEY,
-        SEQUENCER_FEED_KEY, SEQUENCER_GRACE_KEY, SPREAD_CAP_KEY, SPREAD_FEE_KEY,
-        STRESS_SPOT_DOWN_KEY, STRESS_SPOT_UP_KEY, STRESS_VOL_UP_KEY, TRADING_CUTOFF_KEY,
-        UTIL_FEE_BASE_KEY, UTIL_FEE_KINK_KEY, UTIL_FEE_SLOPE_ABOVE_KEY, UTIL_FEE_SLOPE_BELOW_KEY,
-        VAULT_KEY,
+        MARKET_KEY, MAX_IV_KEY, MAX_NET_DELTA_KEY, MAX_NET_VEGA_KEY, MAX_STRIKE_OI_KEY,
+        MAX_UTILIZATION_KEY, MIN_COVERAGE_KEY, MIN_IV_KEY, MIN_TRADE_KEY, POOL_STRESS_LIMIT_KEY,
+        RATE_KEY, RISK_ENGINE_KEY, SEQUENCER_FEED_KEY, SEQUENCER_GRACE_KEY, SPREAD_CAP_KEY,
+        SPREAD_FEE_KEY, STRESS_SPOT_DOWN_KEY, STRESS_SPOT_UP_KEY, STRESS_VOL_UP_KEY,
+        TRADING_CUTOFF_KEY, UTIL_FEE_BASE_KEY, UTIL_FEE_KINK_KEY, UTIL_FEE_SLOPE_ABOVE_KEY,
+        UTIL_FEE_SLOPE_BELOW_KEY, VAULT_KEY,
     },
     split,
 };
@@ -27,7 +27,7 @@ use crate::{
 
 /// The governance keys of a trade, in one `getMany`; the views read the first
 /// [`VIEW_KEYS`] (the stress grid, the rate, the engine and the listings).
-pub(crate) const TRADE_KEYS: [B256; 27] = [
+pub(crate) const TRADE_KEYS: [B256; 29] = [
     RATE_KEY,
     STRESS_SPOT_DOWN_KEY,
     STRESS_SPOT_UP_KEY,
@@ -55,6 +55,8 @@ pub(crate) const TRADE_KEYS: [B256; 27] = [
     SEQUENCER_FEED_KEY,
     SEQUENCER_GRACE_KEY,
     MARKET_KEY,
+    MAX_NET_DELTA_KEY,
+    MAX_NET_VEGA_KEY,
 ];
 
 /// How many of [`TRADE_KEYS`] the book views read.
@@ -89,6 +91,8 @@ pub(crate) mod at {
     pub(crate) const SEQ_FEED: usize = 24;
     pub(crate) const SEQ_GRACE: usize = 25;
     pub(crate) const MARKET: usize = 26;
+    pub(crate) const MAX_NET_DELTA: usize = 27;
+    pub(crate) const MAX_NET_VEGA: usize = 28;
 }
 
 impl OptionBook {

@@ -14,7 +14,7 @@ use mutual_risk::trade::{
 };
 
 use crate::{
-    book::Pending,
+    book::{Pending, Risk},
     call_failed,
     internal::{at, u128_of},
     math, zero_amount, Error, MarketDeadlinePassed, MarketMathError, MarketTradeTooSmall,
@@ -65,8 +65,9 @@ pub(crate) struct Priced {
     pub(crate) base_iv_after_wad: U256,
     /// The pool's NAV before the trade (purchases only), asset units.
     pub(crate) nav: U256,
-    /// The underlying's stressed loss with the trade booked (purchases only).
-    pub(crate) stressed: U256,
+    /// The underlying's book with the trade booked (purchases only): its stressed loss
+    /// and net greeks.
+    pub(crate) focus: Risk,
     /// The pool's utilization with the trade booked (purchases only), 18 decimals.
     pub(crate) utilization: u128,
 }
@@ -190,7 +191,7 @@ impl OptionBook {
             vol_wad,
             base_iv_after_wad,
             nav: U256::ZERO,
-            stressed: U256::ZERO,
+            focus: Risk::default(),
             utilization: 0,
         };
         if ticket.is_buy {
@@ -209,14 +210,16 @@ impl OptionBook {
                 // A quote: `vault.totalAssets()` would read this book's views while the
                 // book is on the call stack, which Stylus refuses (the vault would answer
                 // its buffered last mark). Value the pool here as the vault does with a
-                // fresh mark: its cash minus the book's liability before the trade.
+                // fresh mark: what it holds (`heldAssets`: its cash and the options it
+                // holds against shorts, read without this book) minus the book's
+                // liability before the trade.
                 let vault = value_to_address(values[at::VAULT]);
-                let cash = flows::vault_cash(self, vault).ok_or_else(|| call_failed(vault))?;
+                let held = flows::held_assets(self, vault).ok_or_else(|| call_failed(vault))?;
                 let (liability, ..) =
                     self.pool_risk(ticket.now, values, None, B256::ZERO, false)?;
-                cash.saturating_sub(liability)
+                held.saturating_sub(liability)
             };
-            priced.stressed = focus.stressed;
+            priced.focus = focus;
             priced.utilization = utilization_wad_up(required, priced.nav).map_err(math)?;
             let fee_curve = FeeCurve {
                 base_wad: u128_of(values[at::UTIL_BASE])?,

@@ -8,7 +8,8 @@
 //! - [`RiskEngine::trade_price`]: the volatility, premium and fees of a trade
 //!   (`mutual_risk::trade`), rounded against the trader.
 //! - [`RiskEngine::book_risk`]: the liability and the stressed loss of an option book
-//!   (`mutual_risk::stress`), in asset units, rounded up.
+//!   (`mutual_risk::stress`), in asset units, rounded up, and its net delta and vega
+//!   (`mutual_risk::stress::book_greeks_wad`).
 //! - [`RiskEngine::margin_requirement`]: the liability, initial and maintenance margin of
 //!   a written book (`mutual_risk::margin`), rounded up.
 //! - [`RiskEngine::greeks`]: Black-Scholes prices and every greek of one option
@@ -41,7 +42,7 @@ use mutual_risk::{
     black_scholes::{greeks, prices, years_wad_from_seconds_down, Inputs},
     fixed::WAD_U128,
     margin::{requirement_asset_up, MarginParams, Requirement},
-    stress::{Grid, Position},
+    stress::{book_greeks_wad, Grid, Position},
     trade::{
         fees_asset_up, premium_asset_down, premium_asset_up, trade_vol_wad, FeeSchedule, VolCurve,
     },
@@ -144,10 +145,16 @@ impl RiskEngine {
         Ok((premium, charged.total, U256::from(vol.vol_wad), U256::from(vol.base_iv_after_wad)))
     }
 
-    /// Returns `(liability, stressedLoss)` of `lines` in units of an asset of `decimals`
-    /// decimals, both rounded up: the cost of buying the book back at `spotWad` (0 if it
-    /// is worth something to its holder), and its worst loss over the grid of
-    /// `spotFactors` x `volFactors` (`mutual_risk::stress::worst_loss`).
+    /// Returns `(liability, stressedLoss, netDeltaWad, netVegaWad)` of `lines`. The first
+    /// two are in units of an asset of `decimals` decimals, both rounded up: the cost of
+    /// buying the book back at `spotWad` (0 if it is worth something to its holder), and
+    /// its worst loss over the grid of `spotFactors` x `volFactors`
+    /// (`mutual_risk::stress::worst_loss`). The last two are the book's net greeks at
+    /// `spotWad`, each line at its own volatility (`mutual_risk::stress::book_greeks_wad`,
+    /// magnitudes rounded up): `sum(calls x deltaCall + puts x deltaPut)` in units of the
+    /// underlying, 18 decimals, and `sum((calls + puts) x vega)` in 18-decimal units of the
+    /// spot's price per 1.00 of volatility (a book that wrote calls is short delta, one
+    /// that wrote any option short vega).
     ///
     /// # Arguments
     ///
@@ -163,7 +170,8 @@ impl RiskEngine {
     /// * [`Error::InvalidLength`] - If `lines` is not a multiple of 5 words.
     /// * [`Error::ValueOutOfRange`] - If a value does not fit its type.
     /// * [`Error::Math`] - If the pure crate refuses the inputs (an empty grid, a line out
-    ///   of the pricer's domain, `decimals > 18`).
+    ///   of the pricer's domain, `decimals > 18`, a line's greek that does not fit, only
+    ///   far outside the pricer's accuracy domain).
     #[allow(
         clippy::needless_pass_by_value,
         reason = "ABI arguments are decoded into owned vectors"
@@ -176,19 +184,13 @@ impl RiskEngine {
         spot_factors: Vec<U256>,
         vol_factors: Vec<U256>,
         lines: Vec<I256>,
-    ) -> Result<(U256, U256), Error> {
+    ) -> Result<(U256, U256, I256, I256), Error> {
+        let (spot, rate, book) = (narrow_one(spot_wad)?, narrow_one(rate_wad)?, book(&lines)?);
         // With a multiplier of one, the initial margin is the stressed loss, rounded up.
         let params = MarginParams { initial_multiplier_wad: WAD_U128, maintenance_fraction_wad: 0 };
-        let r = requirement(
-            spot_wad,
-            rate_wad,
-            decimals,
-            &spot_factors,
-            &vol_factors,
-            &lines,
-            &params,
-        )?;
-        Ok((r.liability, r.initial))
+        let r = requirement(spot, rate, decimals, &spot_factors, &vol_factors, &book, &params)?;
+        let net = book_greeks_wad(spot, rate, &book)?;
+        Ok((r.liability, r.initial, net.delta_wad, net.vega_wad))
     }
 
     /// Returns `(liability, initial, maintenance)` of a written book, in units of an asset
@@ -228,12 +230,12 @@ impl RiskEngine {
             maintenance_fraction_wad: narrow_one(maintenance_fraction_wad)?,
         };
         let r = requirement(
-            spot_wad,
-            rate_wad,
+            narrow_one(spot_wad)?,
+            narrow_one(rate_wad)?,
             decimals,
             &spot_factors,
             &vol_factors,
-            &lines,
+            &book(&lines)?,
             &params,
         )?;
         Ok((r.liability, r.initial, r.maintenance))
@@ -258,10 +260,6 @@ impl RiskEngine {
     /// * [`Error::ValueOutOfRange`] - If a value does not fit 128 bits.
     /// * [`Error::Math`] - If the pure crate refuses the inputs (a zero time or volatility,
     ///   a spot or strike out of range).
-    ///
-    /// # Panics
-    ///
-    /// * Never: every `i128` fits an `int256`.
     #[allow(
         clippy::type_complexity,
         reason = "the ABI return tuple is spelled out for the interface generator"
@@ -281,7 +279,15 @@ impl RiskEngine {
             vol_wad: narrow_one(vol_wad)?,
             rate_wad: narrow_one(rate_wad)?,
         })?;
-        let signed = |x: i128| I256::try_from(x).expect("RiskEngine::greeks: i128 fits int256");
+        let signed = |x: i128| {
+            // |x| <= 2^127: a non-negative int256, and so is its negation.
+            let magnitude = I256::from_raw(U256::from(x.unsigned_abs()));
+            if x < 0 {
+                -magnitude
+            } else {
+                magnitude
+            }
+        };
         Ok((
             U256::from(g.call_wad),
             U256::from(g.put_wad),
@@ -299,26 +305,18 @@ impl RiskEngine {
 
 /// `requirement_asset_up` of decoded arguments.
 fn requirement(
-    spot_wad: U256,
-    rate_wad: U256,
+    spot_wad: u128,
+    rate_wad: u128,
     decimals: u8,
     spot_factors: &[U256],
     vol_factors: &[U256],
-    lines: &[I256],
+    book: &[Position],
     params: &MarginParams,
 ) -> Result<Requirement, Error> {
     let spots = spot_factors.iter().map(|f| narrow_one(*f)).collect::<Result<Vec<_>, _>>()?;
     let vols = vol_factors.iter().map(|f| narrow_one(*f)).collect::<Result<Vec<_>, _>>()?;
-    let book = book(lines)?;
     let grid = Grid { spot_factors_wad: &spots, vol_factors_wad: &vols };
-    Ok(requirement_asset_up(
-        narrow_one(spot_wad)?,
-        narrow_one(rate_wad)?,
-        &book,
-        &grid,
-        params,
-        decimals,
-    )?)
+    Ok(requirement_asset_up(spot_wad, rate_wad, book, &grid, params, decimals)?)
 }
 
 /// The lines of a book from its words (five per line).

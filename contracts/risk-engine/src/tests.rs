@@ -8,7 +8,7 @@ use motsu::prelude::*;
 use mutual_risk::{
     black_scholes::{greeks, prices, years_wad_from_seconds_down, Inputs},
     margin::{requirement_asset_up, MarginParams},
-    stress::{worst_loss, Grid, Position},
+    stress::{book_greeks_wad, worst_loss, Grid, Position},
     trade::{fees_asset_up, premium_asset_down, premium_asset_up, FeeSchedule},
     MathError,
 };
@@ -17,6 +17,8 @@ use super::*;
 
 /// 1e18.
 const W: u128 = 1_000_000_000_000_000_000;
+/// One option, 1e18, as a signed amount.
+const UNIT: i128 = 1_000_000_000_000_000_000;
 /// 1e18 as `U256`.
 const WAD: U256 = uint!(1_000_000_000_000_000_000_U256);
 
@@ -134,10 +136,14 @@ fn a_trade_is_priced_as_the_pure_crate_prices_it(engine: Contract<RiskEngine>) {
 fn book_risk_and_margin_are_the_pure_crates(engine: Contract<RiskEngine>) {
     let (line, words) = written();
     let (spots, vols) = grid();
-    let (liability, stressed) = engine
+    let (liability, stressed, net_delta, net_vega) = engine
         .sender(caller())
         .book_risk(wad(2000), U256::ZERO, 6, spots.clone(), vols.clone(), words.clone())
         .expect("book_risk");
+    // The net greeks: ten written calls are short delta and vega, exactly the pure crate's.
+    let net = book_greeks_wad(2000 * W, 0, &[line]).expect("greeks");
+    assert_eq!((net_delta, net_vega), (net.delta_wad, net.vega_wad));
+    assert!(net_delta.is_negative() && net_vega.is_negative());
     let grid = Grid { spot_factors_wad: &[W / 2, W, 3 * W / 2], vol_factors_wad: &[W, 3 * W / 2] };
     let worst = worst_loss(2000 * W, 0, &[line], &grid).expect("worst");
     // The stressed loss in USDC, rounded up: ceil(worst / 1e12).
@@ -162,8 +168,44 @@ fn book_risk_and_margin_are_the_pure_crates(engine: Contract<RiskEngine>) {
     // An empty book has no risk.
     assert_eq!(
         engine.sender(caller()).book_risk(wad(2000), U256::ZERO, 6, spots, vols, vec![]),
-        Ok((U256::ZERO, U256::ZERO))
+        Ok((U256::ZERO, U256::ZERO, I256::ZERO, I256::ZERO))
     );
+}
+
+#[motsu::test]
+fn book_risk_greeks_are_the_pure_crates_over_a_mixed_book(engine: Contract<RiskEngine>) {
+    // Calls and puts, held and written, at two expiries, rate 5%.
+    let lines = [
+        (1900, 7, 9, 4 * UNIT, -3 * UNIT),
+        (2100, 30, 8, -10 * UNIT, 0),
+        (2500, 90, 7, UNIT / 3, -UNIT / 7),
+    ]
+    .map(|(strike, days, vol_tenths, calls, puts)| Position {
+        strike_wad: strike * W,
+        t_years_wad: days * W / 365,
+        vol_wad: vol_tenths * W / 10,
+        call_amount_wad: calls,
+        put_amount_wad: puts,
+    });
+    let words: Vec<I256> = lines
+        .iter()
+        .flat_map(|p| {
+            [
+                I256::try_from(p.strike_wad).expect("strike"),
+                I256::try_from(p.t_years_wad).expect("time"),
+                I256::try_from(p.vol_wad).expect("vol"),
+                I256::try_from(p.call_amount_wad).expect("calls"),
+                I256::try_from(p.put_amount_wad).expect("puts"),
+            ]
+        })
+        .collect();
+    let (spots, vols) = grid();
+    let (_, _, net_delta, net_vega) = engine
+        .sender(caller())
+        .book_risk(wad(2000), WAD / U256::from(20), 6, spots, vols, words)
+        .expect("book_risk");
+    let net = book_greeks_wad(2000 * W, W / 20, &lines).expect("greeks");
+    assert_eq!((net_delta, net_vega), (net.delta_wad, net.vega_wad));
 }
 
 #[motsu::test]

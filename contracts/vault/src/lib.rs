@@ -440,6 +440,26 @@ impl MutualVault {
         self.cash.get()
     }
 
+    /// Returns what the pool holds: its cash plus what the options it holds against
+    /// traders' shorts are worth (the receivable of the short book under
+    /// `market.shortBook`; none while it is unset or cannot answer), in asset units:
+    /// everything in the NAV but the written book's liability. It reads no book view, so
+    /// `OptionBook` can value the pool for a quote while it is on the call stack (as
+    /// `held - its own liability`).
+    ///
+    /// # Errors
+    ///
+    /// * [`Error::GovernanceCallFailed`] - If a governance read fails.
+    pub fn held_assets(&self) -> Result<U256, Error> {
+        let params = self.params()?;
+        let cash = self.cash.get();
+        if params.short_book.is_zero() {
+            return Ok(cash);
+        }
+        let held = calls::pool_liability(self, params.short_book).map_or(U256::ZERO, |p| p.1);
+        Ok(cash.saturating_add(held))
+    }
+
     /// Returns the valuation now: `(cash, receivable, liability, lockedCollateral,
     /// markTime, fresh)`, all in asset units but the time. With a fresh mark, the market's
     /// figures; else the last fresh mark recorded with the liability and the locked

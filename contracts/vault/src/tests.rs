@@ -474,6 +474,7 @@ fn the_short_book_adds_its_receivable_and_moves_flows(alice: Address) {
     // Registered at zero: no receivable, and its flows are refused.
     shorts.sender(admin()).set_pool_liability(U256::ZERO, usdc(80));
     assert_eq!(vault().total_assets(), usdc(720));
+    assert_eq!(vault().held_assets(), Ok(usdc(1_000)));
     assert_eq!(
         shorts.sender(admin()).pull_payout(ETH, REASON_PREMIUM, usdc(1)),
         refused(shorts.address())
@@ -482,6 +483,8 @@ fn the_short_book_adds_its_receivable_and_moves_flows(alice: Address) {
     // receivable (20), and the mark is as old as the older answer.
     env.set(SHORT_BOOK_KEY, address_to_value(shorts.address()));
     assert_eq!(vault().total_assets(), usdc(800));
+    // What the pool holds, read without any book: its cash and the short book's 80.
+    assert_eq!(vault().held_assets(), Ok(usdc(1_080)));
     assert_eq!(vault().valuation(), Ok((usdc(1_000), usdc(100), usdc(300), usdc(400), T0, true)));
     shorts.sender(admin()).set_mark_time(T0 - 10);
     assert_eq!(
@@ -498,6 +501,8 @@ fn the_short_book_adds_its_receivable_and_moves_flows(alice: Address) {
     // A failing receivable makes the mark stale: the last recorded one, buffered.
     shorts.sender(admin()).set_liability_reverts(true);
     assert_eq!(vault().valuation().map(|v| v.5), Ok(false));
+    // ... and `heldAssets` counts nothing for it.
+    assert_eq!(vault().held_assets(), Ok(usdc(1_015)));
     // A third program is still refused.
     let other: Contract<MockMarket> = Contract::from_tag("other");
     other.sender(admin()).set_vault(env.vault.address());

@@ -18,7 +18,7 @@ pub const SIGNATURES: [&str; 10] = [
     PULL_PAYOUT_SIGNATURE,
     NOTIFY_PREMIUM_SIGNATURE,
     TOTAL_ASSETS_SIGNATURE,
-    VALUATION_SIGNATURE,
+    HELD_ASSETS_SIGNATURE,
     COVER_SIGNATURE,
     NOTIFY_INCOME_SIGNATURE,
     INCOME_SHARE_SIGNATURE,
@@ -34,7 +34,7 @@ const NOTIFY_PREMIUM_SIGNATURE: &str = "notifyPremium(bytes32,uint8,uint256)";
 /// `IMutualVault.totalAssets`.
 const TOTAL_ASSETS_SIGNATURE: &str = "totalAssets()";
 /// `IMutualVault.valuation`.
-const VALUATION_SIGNATURE: &str = "valuation()";
+const HELD_ASSETS_SIGNATURE: &str = "heldAssets()";
 /// `IInsuranceFund.cover`.
 const COVER_SIGNATURE: &str = "cover(uint8,bytes32,uint256)";
 /// `IInsuranceFund.notifyIncome`.
@@ -54,8 +54,8 @@ const PULL_PAYOUT: [u8; 4] = selector(PULL_PAYOUT_SIGNATURE);
 const NOTIFY_PREMIUM: [u8; 4] = selector(NOTIFY_PREMIUM_SIGNATURE);
 /// The selector of [`TOTAL_ASSETS_SIGNATURE`].
 const TOTAL_ASSETS: [u8; 4] = selector(TOTAL_ASSETS_SIGNATURE);
-/// The selector of [`VALUATION_SIGNATURE`].
-const VALUATION: [u8; 4] = selector(VALUATION_SIGNATURE);
+/// The selector of [`HELD_ASSETS_SIGNATURE`].
+const HELD_ASSETS: [u8; 4] = selector(HELD_ASSETS_SIGNATURE);
 /// The selector of [`COVER_SIGNATURE`].
 const COVER: [u8; 4] = selector(COVER_SIGNATURE);
 /// The selector of [`NOTIFY_INCOME_SIGNATURE`].
@@ -126,11 +126,12 @@ pub fn total_assets(context: impl StaticCallContext, vault: Address) -> Option<U
     first(view(context, vault, &calldata(TOTAL_ASSETS, &[])))
 }
 
-/// The pool's cash in `IMutualVault(vault).valuation()` (its first word): the assets the
-/// vault holds for the pool, which it reads from no other program.
+/// `IMutualVault(vault).heldAssets()`: the pool's cash plus the options it holds against
+/// traders' shorts, everything in its NAV but the written book's liability; the vault
+/// reads no book for it, so the book may call it while on the call stack.
 #[must_use]
-pub fn vault_cash(context: impl StaticCallContext, vault: Address) -> Option<U256> {
-    first(view(context, vault, &calldata(VALUATION, &[])))
+pub fn held_assets(context: impl StaticCallContext, vault: Address) -> Option<U256> {
+    first(view(context, vault, &calldata(HELD_ASSETS, &[])))
 }
 
 /// `IInsuranceFund(fund).cover(kind, marketId, amount)`: what the fund paid.

@@ -158,8 +158,14 @@ pub const RETENTION_KEY: B256 = keccak(b"market.retentionWad");
 /// `keccak256("market.settleBounty")`: the bounty of a settlement, in asset units, paid from the market's reserve (at most the reserve).
 pub const SETTLE_BOUNTY_KEY: B256 = keccak(b"market.settleBounty");
 
+/// `keccak256("market.maxNetDeltaWad")`: the largest magnitude of the net delta of the pool's book of one underlying after a purchase, `|sum(calls x deltaCall + puts x deltaPut)|` with the pool's amounts (written options negative, so writing calls makes it negative and writing puts positive), in units of the underlying, 18 decimals (`mutual_risk::stress::book_greeks_wad`, each line at its marked volatility).
+pub const MAX_NET_DELTA_KEY: B256 = keccak(b"market.maxNetDeltaWad");
+
+/// `keccak256("market.maxNetVegaWad")`: the largest magnitude of the net vega of the pool's book of one underlying after a purchase, `|sum((calls + puts) x vega)|` with the pool's amounts (written options negative), in 18-decimal units of the spot's price (USD for an ETH/USD feed) per 1.00 (100 percentage points) of volatility, every line's volatility moved together (`mutual_risk::stress::book_greeks_wad`).
+pub const MAX_NET_VEGA_KEY: B256 = keccak(b"market.maxNetVegaWad");
+
 /// Every key of the market, for tools and the test of their hashes.
-pub const MARKET_PARAM_KEYS: [(&str, B256); 33] = [
+pub const MARKET_PARAM_KEYS: [(&str, B256); 35] = [
     ("market.lister", LISTER_KEY),
     ("market.sequencerFeed", SEQUENCER_FEED_KEY),
     ("market.sequencerGrace", SEQUENCER_GRACE_KEY),
@@ -193,6 +199,8 @@ pub const MARKET_PARAM_KEYS: [(&str, B256); 33] = [
     ("market.treasuryFeeWeight", TREASURY_FEE_WEIGHT_KEY),
     ("market.retentionWad", RETENTION_KEY),
     ("market.settleBounty", SETTLE_BOUNTY_KEY),
+    ("market.maxNetDeltaWad", MAX_NET_DELTA_KEY),
+    ("market.maxNetVegaWad", MAX_NET_VEGA_KEY),
 ];
 
 #[cfg(test)]

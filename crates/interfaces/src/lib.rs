@@ -88,6 +88,8 @@ mod declarations {
             /// The pool's NAV: cash plus receivable minus the marked liability, floored at 0.
             function totalAssets() external view returns (uint256);
             function valuation() external view returns (uint256, uint256, uint256, uint256, uint64, bool);
+            function cash() external view returns (uint256);
+            function heldAssets() external view returns (uint256);
         }
 
         /// What the `InsuranceFund` and the `MutualVault` need from the `OptionsMarket`; the market must implement every function.
@@ -141,7 +143,7 @@ mod declarations {
         /// The stateless risk engine (`RiskEngine`).
         interface IRiskEngine {
             function tradePrice(uint256 spotWad, uint256 strikeWad, uint64 secondsToExpiry, uint256 rateWad, bool isCall, bool isBuy, uint256 amountWad, uint256[] calldata curve, uint256[] calldata fees, uint8 decimals) external view returns (uint256 premium, uint256 charged, uint256 volWad, uint256 baseIvAfterWad);
-            function bookRisk(uint256 spotWad, uint256 rateWad, uint8 decimals, uint256[] calldata spotFactors, uint256[] calldata volFactors, int256[] calldata lines) external view returns (uint256 liability, uint256 stressedLoss);
+            function bookRisk(uint256 spotWad, uint256 rateWad, uint8 decimals, uint256[] calldata spotFactors, uint256[] calldata volFactors, int256[] calldata lines) external view returns (uint256 liability, uint256 stressedLoss, int256 netDeltaWad, int256 netVegaWad);
             function greeks(uint256 spotWad, uint256 strikeWad, uint64 secondsToExpiry, uint256 rateWad, uint256 volWad) external view returns (uint256 callWad, uint256 putWad, int256 deltaCallWad, int256 deltaPutWad, uint256 gammaWad, uint256 vegaWad, int256 thetaCallWad, int256 thetaPutWad, int256 rhoCallWad, int256 rhoPutWad);
         }
     }

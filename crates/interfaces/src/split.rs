@@ -392,7 +392,8 @@ pub fn trade_price(
 }
 
 /// `IRiskEngine(engine).bookRisk(spot, rate, decimals, spotFactors, volFactors, lines)`:
-/// `[liability, stressedLoss]`. `lines` are five `int256` words per line.
+/// `[liability, stressedLoss, netDeltaWad, netVegaWad]`, the last two `int256` as
+/// two's-complement words. `lines` are five `int256` words per line.
 ///
 /// # Errors
 ///
@@ -407,7 +408,7 @@ pub fn book_risk(
     spot_factors: &[B256],
     vol_factors: &[B256],
     lines: &[B256],
-) -> Result<[U256; 2], Vec<u8>> {
+) -> Result<[U256; 4], Vec<u8>> {
     let args = [
         Arg::Word(B256::from(spot_wad)),
         Arg::Word(B256::from(rate_wad)),

@@ -505,7 +505,7 @@ impl Config {
             address(names::SEQUENCER_FEED, at.sequencer_feed),
             address(names::MARGIN_ENGINE, at.margin_engine),
         ]);
-        let values: [(&str, U256, u8); 35] = [
+        let values: [(&str, U256, u8); 37] = [
             (names::SEQUENCER_GRACE, secs(3600), HIGHER_IS_SAFER),
             ("market.rateWad", pct(5), NEITHER),
             ("market.minIvWad", pct(10), NEITHER),
@@ -532,6 +532,8 @@ impl Config {
             ("market.poolStressLimitWad", pct(50), LOWER_IS_SAFER),
             ("market.insuranceCreditWad", pct(50), LOWER_IS_SAFER),
             ("market.minCoverageWad", U256::ZERO, HIGHER_IS_SAFER),
+            ("market.maxNetDeltaWad", WAD * U256::from(1_000_000), LOWER_IS_SAFER),
+            ("market.maxNetVegaWad", WAD * U256::from(1_000_000_000), LOWER_IS_SAFER),
             ("market.lpFeeWeight", U256::from(6), NEITHER),
             ("market.reserveFeeWeight", U256::from(2), NEITHER),
             ("market.treasuryFeeWeight", U256::from(2), NEITHER),

@@ -37,7 +37,7 @@ use mutual_risk::settlement::{
     intrinsic_wad, obligation_asset_up, payout_asset_down, pro_rata_down,
 };
 use mutual_risk::sqrt::{sqrt_wad_down, sqrt_wad_up};
-use mutual_risk::stress::{book_value_wad, worst_loss, Grid, Position};
+use mutual_risk::stress::{book_greeks_wad, book_value_wad, worst_loss, Grid, Position};
 use mutual_risk::trade::{
     fees_asset_up, premium_asset_down, premium_asset_up, trade_vol_wad,
     utilization_fee_rate_wad_up, utilization_wad_up, FeeCurve, FeeSchedule, VolCurve,
@@ -354,10 +354,10 @@ pub extern "C" fn probe_split(
     shares.into_iter().fold(acc, mix_u256)
 }
 
-/// `stress`: `book_value_wad` and `worst_loss` of a two-line book (a call line at
-/// `strike`, a put line at `strike * 1.1`) over a grid of up to three spot factors
-/// (`spot_factor0`, `spot_factor1`, 1.0) and two volatility factors (`vol_factor0`, 1.0);
-/// `n_spot` factors are used, so 0 takes the empty-grid path.
+/// `stress`: `book_value_wad`, `book_greeks_wad` and `worst_loss` of a two-line book (a
+/// call line at `strike`, a put line at `strike * 1.1`) over a grid of up to three spot
+/// factors (`spot_factor0`, `spot_factor1`, 1.0) and two volatility factors
+/// (`vol_factor0`, 1.0); `n_spot` factors are used, so 0 takes the empty-grid path.
 #[no_mangle]
 #[must_use]
 #[allow(clippy::too_many_arguments, reason = "one C-ABI argument per input")]
@@ -401,6 +401,9 @@ pub extern "C" fn probe_stress(
     let rate = u128::from(rate_wad);
 
     let acc = mix_result(SEED, book_value_wad(spot_wad, rate, &book, WAD_U128, false), mix_i128);
+    let acc = mix_result(acc, book_greeks_wad(spot_wad, rate, &book), |a, g| {
+        mix_u256(mix_u256(a, g.delta_wad.into_raw()), g.vega_wad.into_raw())
+    });
     mix_result(acc, worst_loss(spot_wad, rate, &book, &grid), |a, s| {
         let a = mix_usize(mix_usize(mix_u128(a, s.worst_loss_wad), s.spot_index), s.vol_index);
         mix_i128(a, s.value_wad)

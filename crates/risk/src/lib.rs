@@ -6,7 +6,8 @@
 //!   saturation, monotonicity and measured maximum error documented.
 //! - [`black_scholes`]: European prices, greeks and implied volatility.
 //! - [`waterfall`]: the loss waterfall, largest-remainder splits, excess of loss.
-//! - [`stress`]: the worst loss of an option book over a grid of spot and volatility shocks.
+//! - [`stress`]: the worst loss of an option book over a grid of spot and volatility shocks,
+//!   and its net delta and vega.
 //! - [`trade`]: the price of a trade: its volatility, premium in asset units and fees.
 //! - [`settlement`]: what an option pays or owes at expiry, and pro-rata haircuts.
 //! - [`margin`]: margin requirements of written options, account health, liquidation splits.

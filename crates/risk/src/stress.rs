@@ -8,6 +8,8 @@
 //! the value now minus the value in the scenario. The rounding always overstates a loss:
 //! today's value is rounded up (longs up, shorts down) and the scenario's down, so a
 //! margin or a capital requirement built on it is never short by a rounding.
+//! [`book_greeks_wad`] sums the book's first-order sensitivities (net delta and vega) with
+//! the same pricer, for caps on them.
 //!
 //! ```
 //! use mutual_risk::stress::{worst_loss, Grid, Position};
@@ -23,7 +25,7 @@
 
 use alloy_primitives::{I256, U256};
 
-use crate::black_scholes::{prices, Inputs, SPOT_STRIKE_MAX_WAD, VOL_MAX_WAD};
+use crate::black_scholes::{greeks, prices, Inputs, SPOT_STRIKE_MAX_WAD, VOL_MAX_WAD};
 use crate::fixed::{mul_div_down, mul_div_up, WAD};
 use crate::MathError;
 
@@ -97,6 +99,98 @@ pub fn book_value_wad(
     i128::try_from(total).map_err(|_| MathError::Overflow)
 }
 
+/// A book's first-order sensitivities, summed over its lines: what the market's net delta
+/// and net vega caps compare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NetGreeks {
+    /// `sum(calls x deltaCall + puts x deltaPut)`: the book's delta, in units of the
+    /// underlying, 18 decimals (a book that wrote calls is short delta: negative).
+    pub delta_wad: I256,
+    /// `sum((calls + puts) x vega)`: the book's vega, in 18-decimal units of the spot's
+    /// price per 1.00 (100 percentage points) of volatility, every line's volatility moved
+    /// together (a book that wrote options is short vega: negative).
+    pub vega_wad: I256,
+}
+
+/// The net delta and net vega of `book` at `spot_wad`, each line at its own volatility
+/// and time, with the greeks of [`greeks`] (the inputs of [`book_value_wad`] with no
+/// shock).
+///
+/// Rounding: the sum of `amount x greek` is formed exactly (in 1e-36 units) and rounded
+/// once, its magnitude up (away from zero), so a cap on `|delta|` or `|vega|` never reads
+/// a book as smaller than it is. Error against the true greeks: the per-unit error of
+/// [`greeks`] (delta within 5 wei, vega within `10 wei + 1e-16 |vega|` on its accuracy
+/// domain) times `sum(|amount|) / 1e18`, plus less than 1 wei of rounding.
+///
+/// ```
+/// use alloy_primitives::I256;
+/// use mutual_risk::stress::{book_greeks_wad, NetGreeks, Position};
+/// const W: u128 = 1_000_000_000_000_000_000;
+/// // One call held and one put written at the same line: delta_call - delta_put is
+/// // exactly 1, so the book is exactly one unit long the underlying, and its vegas cancel.
+/// let book = [Position { strike_wad: 2100 * W, t_years_wad: W / 4, vol_wad: 8 * W / 10,
+///                        call_amount_wad: W as i128, put_amount_wad: -(W as i128) }];
+/// let g = book_greeks_wad(2000 * W, W / 20, &book).unwrap();
+/// assert_eq!(g, NetGreeks { delta_wad: I256::try_from(W).unwrap(), vega_wad: I256::ZERO });
+/// ```
+///
+/// # Errors
+/// An input outside the pricer's domain, as [`greeks`] (also a greek that does not fit,
+/// only far outside its accuracy domain); [`MathError::Overflow`] for a book of `2^26`
+/// lines or more (the bound that keeps the exact sums within 256 bits; such a slice takes
+/// 5 GiB).
+pub fn book_greeks_wad(
+    spot_wad: u128,
+    rate_wad: u128,
+    book: &[Position],
+) -> Result<NetGreeks, MathError> {
+    // Exact sums in 1e-36 units. No overflow: |amount| <= 2^127, |delta| <= 1e18 < 2^60
+    // and vega = S phi(d1) sqrt(T) <= 1e30 x 0.4 x sqrt(10) < 2^101 (the pricer's bounds),
+    // so each product is below 2^228 and a sum of two per line over fewer than 2^26 lines
+    // below 2^255: the additions below cannot overflow.
+    if book.len() >= 1 << 26 {
+        return Err(MathError::Overflow);
+    }
+    let (mut delta, mut vega) = (I256::ZERO, I256::ZERO);
+    for p in book {
+        let g = greeks(&Inputs {
+            spot_wad,
+            strike_wad: p.strike_wad,
+            t_years_wad: p.t_years_wad,
+            vol_wad: p.vol_wad,
+            rate_wad,
+        })?;
+        let (calls, puts) = (p.call_amount_wad, p.put_amount_wad);
+        let (call_delta, put_delta) = (g.delta_call_wad, g.delta_put_wad);
+        delta += product(calls, call_delta.unsigned_abs(), call_delta < 0)
+            + product(puts, put_delta.unsigned_abs(), put_delta < 0);
+        vega += product(calls, g.vega_wad, false) + product(puts, g.vega_wad, false);
+    }
+    Ok(NetGreeks { delta_wad: away_wad(delta), vega_wad: away_wad(vega) })
+}
+
+/// `amount x greek`, exactly, the greek given as its magnitude and sign.
+fn product(amount_wad: i128, greek_magnitude: u128, greek_negative: bool) -> I256 {
+    // Below 2^228 (see the caller): a non-negative int256, and so is its negation.
+    let m = I256::from_raw(U256::from(amount_wad.unsigned_abs()) * U256::from(greek_magnitude));
+    if (amount_wad < 0) == greek_negative {
+        m
+    } else {
+        -m
+    }
+}
+
+/// `x / 1e18`, its magnitude rounded up (away from zero).
+fn away_wad(x: I256) -> I256 {
+    // |x| / 1e18 < 2^255: a non-negative int256, and so is its negation.
+    let magnitude = I256::from_raw(x.unsigned_abs().div_ceil(WAD));
+    if x.is_negative() {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
 /// The worst loss of `book` over `grid`, spot and volatilities shocked together.
 ///
 /// Cost: `(spot factors x vol factors + 1) x positions` price evaluations.
@@ -167,6 +261,10 @@ fn line_value(amount_wad: i128, price_wad: u128, round_up: bool) -> Result<I256,
 )]
 mod tests {
     use super::*;
+    use crate::black_scholes::RATE_MAX_WAD;
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use num_traits::{Signed, Zero};
     use proptest::prelude::*;
 
     const W: u128 = 1_000_000_000_000_000_000;
@@ -220,7 +318,155 @@ mod tests {
         assert!(r.worst_loss_wad <= r.value_wad as u128); // a long can lose at most its value
     }
 
+    /// `x` as an `int256`.
+    fn int(x: i128) -> I256 {
+        I256::try_from(x).unwrap()
+    }
+
+    /// An `int256` as a big integer.
+    fn big(x: I256) -> BigInt {
+        x.to_string().parse().unwrap()
+    }
+
+    /// `sum(amount x greek)` over `book` with big integers, divided by 1e18 with the
+    /// magnitude rounded up: the reference of [`book_greeks_wad`].
+    fn reference_greeks(spot: u128, rate: u128, book: &[Position]) -> (BigInt, BigInt) {
+        let (mut delta, mut vega) = (BigInt::zero(), BigInt::zero());
+        for p in book {
+            let g = greeks(&Inputs {
+                spot_wad: spot,
+                strike_wad: p.strike_wad,
+                t_years_wad: p.t_years_wad,
+                vol_wad: p.vol_wad,
+                rate_wad: rate,
+            })
+            .unwrap();
+            let (calls, puts) = (BigInt::from(p.call_amount_wad), BigInt::from(p.put_amount_wad));
+            delta += &calls * g.delta_call_wad + &puts * g.delta_put_wad;
+            vega += (calls + puts) * g.vega_wad;
+        }
+        let away = |x: BigInt| {
+            let magnitude = Integer::div_ceil(&x.abs(), &BigInt::from(W));
+            if x.is_negative() {
+                -magnitude
+            } else {
+                magnitude
+            }
+        };
+        (away(delta), away(vega))
+    }
+
+    #[test]
+    fn greeks_of_a_written_call_are_short_delta_and_vega() {
+        // Ten written 2100 calls (one month, 80%, spot 2000, rate 0): delta -10 x N(d1),
+        // vega -10 x S phi(d1) sqrt(T), the one line's greeks times the amount, rounded
+        // away from zero.
+        let line = call_line(2100, -10 * W as i128);
+        let g = greeks(&Inputs {
+            spot_wad: 2000 * W,
+            strike_wad: line.strike_wad,
+            t_years_wad: line.t_years_wad,
+            vol_wad: line.vol_wad,
+            rate_wad: 0,
+        })
+        .unwrap();
+        let net = book_greeks_wad(2000 * W, 0, &[line]).unwrap();
+        assert_eq!(
+            net,
+            NetGreeks {
+                delta_wad: int(-10 * g.delta_call_wad),
+                vega_wad: int(-10 * g.vega_wad as i128)
+            }
+        );
+        assert!(net.delta_wad.is_negative() && net.vega_wad.is_negative());
+        // One wei of an option: delta (below 1 per unit) rounds up to one wei, not down to
+        // zero; vega (about 230 per unit here) to the wei above it.
+        let dust = book_greeks_wad(2000 * W, 0, &[call_line(2100, -1)]).unwrap();
+        assert_eq!(
+            dust,
+            NetGreeks { delta_wad: int(-1), vega_wad: int(-(g.vega_wad.div_ceil(W) as i128)) }
+        );
+        assert_eq!(book_greeks_wad(2000 * W, 0, &[]), Ok(NetGreeks::default()));
+        // A line the pricer refuses (no time left) is refused.
+        let expired = Position { t_years_wad: 0, ..line };
+        assert_eq!(
+            book_greeks_wad(2000 * W, 0, &[expired]),
+            Err(MathError::TimeOutOfRange { t_years_wad: 0 })
+        );
+    }
+
+    #[test]
+    fn extreme_books_sum_exactly() {
+        // The largest amounts at the largest vega the pricer allows (spot and strike 1e12,
+        // ten years, 100% vol: vega about 0.4 x 1e12 x sqrt(10) = 1.3e12 per unit), both
+        // signs, several lines: the sums stay exact (the no-overflow bound of the function).
+        let max = SPOT_STRIKE_MAX_WAD;
+        let line = |calls: i128, puts: i128| Position {
+            strike_wad: max,
+            t_years_wad: crate::black_scholes::T_MAX_WAD,
+            vol_wad: W,
+            call_amount_wad: calls,
+            put_amount_wad: puts,
+        };
+        for book in [
+            vec![line(i128::MIN, i128::MIN); 4],
+            vec![line(i128::MAX, i128::MAX); 4],
+            vec![line(i128::MIN, i128::MAX), line(i128::MAX, i128::MIN), line(i128::MIN, 0)],
+        ] {
+            let got = book_greeks_wad(max, RATE_MAX_WAD, &book).unwrap();
+            let (delta, vega) = reference_greeks(max, RATE_MAX_WAD, &book);
+            assert_eq!((big(got.delta_wad), big(got.vega_wad)), (delta, vega));
+        }
+    }
+
     proptest! {
+        #[test]
+        fn net_greeks_are_the_exact_sum_rounded_away_from_zero(
+            lines in proptest::collection::vec(
+                (500u128..5_000, 1u128..730, 5u128..300, -1_000i128..1_000, -1_000i128..1_000),
+                0..8,
+            ),
+            spot in 500u128..5_000,
+            rate_bp in 0u128..2_000,
+            scale in prop_oneof![Just(1i128), Just(W as i128 / 1000), Just(W as i128 * 1000)],
+        ) {
+            let book: Vec<Position> = lines
+                .iter()
+                .map(|&(strike, days, vol_pct, calls, puts)| Position {
+                    strike_wad: strike * W,
+                    t_years_wad: days * W / 365,
+                    vol_wad: vol_pct * W / 100,
+                    call_amount_wad: calls * scale,
+                    put_amount_wad: puts * scale,
+                })
+                .collect();
+            let rate = rate_bp * W / 10_000;
+            let got = book_greeks_wad(spot * W, rate, &book).unwrap();
+            let (delta, vega) = reference_greeks(spot * W, rate, &book);
+            prop_assert_eq!(big(got.delta_wad), delta);
+            prop_assert_eq!(big(got.vega_wad), vega);
+            // The book written back (every amount negated) has exactly the opposite greeks.
+            let negated: Vec<Position> = book
+                .iter()
+                .map(|p| Position {
+                    call_amount_wad: -p.call_amount_wad,
+                    put_amount_wad: -p.put_amount_wad,
+                    ..*p
+                })
+                .collect();
+            let back = book_greeks_wad(spot * W, rate, &negated).unwrap();
+            prop_assert_eq!((back.delta_wad, back.vega_wad), (-got.delta_wad, -got.vega_wad));
+            // Calls held against as many puts written is the underlying itself (put-call
+            // parity of the deltas, exact in the pricer): delta the amount, vega zero.
+            let synthetic: Vec<Position> = book
+                .iter()
+                .map(|p| Position { put_amount_wad: -p.call_amount_wad, ..*p })
+                .collect();
+            let forward = book_greeks_wad(spot * W, rate, &synthetic).unwrap();
+            let held: i128 = book.iter().map(|p| p.call_amount_wad).sum();
+            prop_assert_eq!(forward, NetGreeks { delta_wad: int(held), vega_wad: I256::ZERO });
+        }
+
         #[test]
         fn loss_is_never_negative_and_rounding_overstates(
             strike in 1_000u128..3_000, amount in -100i128..100, sf in 1u128..3_000, vf in 1u128..3_000,

@@ -11,6 +11,8 @@
 //! - [`MockGovernance`]: a settable key-value store with the reads of `GovernanceParams`
 //!   (`get`, `getMany` and `isPaused`, with unknown keys reverting), for a contract's own
 //!   unit tests; cross-contract tests use the real `GovernanceParams`.
+//! - [`market_params`]: the market's governance parameters with the tests' values, for
+//!   the unit tests of the market's programs and the cross-contract fixture.
 //!
 //! None of them has an `#[entrypoint]` (a crate has at most one, and several contracts
 //! link into one test binary), so each implements `TopLevelStorage` by hand, as
@@ -26,12 +28,14 @@ mod aggregator;
 mod erc20;
 mod governance;
 mod market;
+mod params;
 mod pool;
 
 pub use aggregator::MockAggregator;
 pub use erc20::{MockErc20, DECIMALS};
 pub use governance::{MockGovernance, MockGovernanceUnknownKey};
 pub use market::MockMarket;
+pub use params::market_params;
 pub use pool::{MockInsuranceFund, MockPoolVault};
 
 #[cfg(test)]

@@ -127,6 +127,17 @@ impl MockPoolVault {
         Ok((self.nav.get() + liability, U256::ZERO, liability, U256::ZERO, time, true))
     }
 
+    /// Returns what the pool holds in the shape of the real vault's `heldAssets` (no
+    /// shorts): the first word of [`MockPoolVault::valuation`], so that `held - liability`
+    /// (how the book's `quote` values the pool) is the NAV.
+    ///
+    /// # Errors
+    ///
+    /// * As [`MockPoolVault::valuation`].
+    pub fn held_assets(&self) -> Result<U256, Vec<u8>> {
+        self.valuation().map(|v| v.0)
+    }
+
     /// Pays the caller `min(amount, cash)`; returns it.
     ///
     /// # Errors

@@ -3,9 +3,23 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolError;
 use motsu::prelude::*;
-use mutual_interfaces::keys::{INSURANCE_SCOPE, PROTOCOL_SCOPE};
+use mutual_interfaces::keys::{
+    INSURANCE_SCOPE, LISTER_KEY, MARKET_PARAM_KEYS, PROTOCOL_SCOPE, SEQUENCER_FEED_KEY,
+};
 
-use crate::{MockErc20, MockGovernance, MockGovernanceUnknownKey, MockMarket, DECIMALS};
+use crate::{
+    market_params, MockErc20, MockGovernance, MockGovernanceUnknownKey, MockMarket, DECIMALS,
+};
+
+#[test]
+fn the_market_params_are_every_market_key_but_the_addresses() {
+    let mut given: Vec<B256> = market_params().iter().map(|(key, _)| *key).collect();
+    given.extend([LISTER_KEY, SEQUENCER_FEED_KEY]);
+    let mut expected: Vec<B256> = MARKET_PARAM_KEYS.iter().map(|(_, key)| *key).collect();
+    given.sort();
+    expected.sort();
+    assert_eq!(given, expected);
+}
 
 #[motsu::test]
 fn the_token_has_six_decimals_and_an_open_mint(

@@ -73,9 +73,9 @@
 //!
 //! A purchase's fees are recomputed by the pure crate's rules: the trade prices its
 //! utilization fee on the vault's NAV (`totalAssets`, the short book's receivable
-//! included), while `OptionBook.quote` values the pool at its cash less the book's
-//! liability, so with shorts written the quote may overstate the fees the purchase pays;
-//! the quote's fees are checked against the rule at that value, the trade's at the NAV.
+//! included), and `OptionBook.quote` values the pool the same way (the vault's
+//! `heldAssets`, its cash and the short book's receivable, less the book's liability), so
+//! the quote's fees must equal the purchase's to the unit.
 //!
 //! At the end the sequence moves past the expiry, records a settlement round if none
 //! exists, settles, and claims every position: every long is paid `amount x payoff`
@@ -1131,8 +1131,6 @@ impl Machine {
             w.book.sender(who).quote(strike, is_call, amount, true).expect("quote: a valid buy")
         });
         let fund_before = w.fund.sender(who).fund_assets();
-        // The pool as `OptionBook.quote` values it: its cash less the book's liability.
-        let quoted_nav = before.books.cash.saturating_sub(w.liability());
         let result = w.buy(who, side / 2, is_call, amount).map_err(Vec::from);
         if let Some(expected) = refusal {
             Self::refused(result, expected, "buy");
@@ -1142,8 +1140,7 @@ impl Machine {
         match result {
             Ok(id) => {
                 assert_eq!(id, self.position_id(trader, side), "the buyer's position");
-                let fees =
-                    self.purchase_fees(amount, premium, quoted, quoted_nav, before.books.nav);
+                let fees = self.purchase_fees(amount, premium, quoted, before.books.nav);
                 self.traded(
                     &mut want,
                     &before,
@@ -1223,20 +1220,10 @@ impl Machine {
     /// The fees a purchase of `amount` (premium `premium`, quoted fees `quoted`) paid: the
     /// spread fee and the utilization fee, a rate on the premium set by the pool's
     /// utilization, the required collateral with the trade booked (`requiredCollateral`
-    /// after it) over the NAV. The trade takes the vault's NAV (`trade_nav`, the short
-    /// book's receivable included); `OptionBook.quote` values the pool at its cash less
-    /// the book's liability (`quoted_nav`), so with shorts written it quotes a utilization
-    /// fee at least as high. Both are recomputed here by the pure crate's rules on the
-    /// fixture's keys, the quote's checked to the unit (at either value, so the check
-    /// holds once the quote takes the vault's NAV too).
-    fn purchase_fees(
-        &self,
-        amount: U256,
-        premium: U256,
-        quoted: U256,
-        quoted_nav: U256,
-        trade_nav: U256,
-    ) -> U256 {
+    /// after it) over the NAV (`trade_nav`, the vault's, the short book's receivable
+    /// included), recomputed here by the pure crate's rules on the fixture's keys; the
+    /// quote (which values the pool the same way) must have quoted exactly them.
+    fn purchase_fees(&self, amount: U256, premium: U256, quoted: U256, trade_nav: U256) -> U256 {
         let w = &self.world;
         let keys = [
             SPREAD_FEE_KEY,
@@ -1267,11 +1254,8 @@ impl Machine {
             };
             fees_asset_up(spot, amount, premium, &schedule, 6).expect("fees").total
         };
-        // The quote at the cash less the liability (or, should the quote take the vault's
-        // NAV, at the trade's).
         let paid = fees(trade_nav);
-        assert!(quoted == fees(quoted_nav) || quoted == paid, "the quote's fees {quoted}");
-        assert!(paid <= quoted, "a purchase paid more fees than quoted");
+        assert_eq!(quoted, paid, "the quote's fees are the purchase's");
         paid
     }
 

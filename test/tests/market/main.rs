@@ -6,12 +6,12 @@
 //!
 //! - `scenarios.rs`: premiums and fees landing where the split says, a 50% crash and its
 //!   settlement, a pool loss beyond the retention (the fund's cover, then a recorded
-//!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
-//!   trading cut-off second.
+//!   haircut), a stale oracle and the sequencer's grace, a board nobody traded, the
+//!   trading cut-off second, and a purchase refused by the net delta cap.
 //! - `shorts.rs`: traders' shorts: a short sale paid by the vault and marked as its
 //!   receivable, the initial margin to the unit, a crash liquidated by a bot through the
 //!   trader-default waterfall (reserve, junior, senior, pool), settlement of shorts with a
-//!   default, the pause and the sequencer.
+//!   default, the pause and the sequencer, the pool's locked collateral.
 //! - `machine.rs`: a proptest state machine over random actions of three traders, two LPs,
 //!   two stakers, two writers and a liquidation bot (deposits, redemption requests and
 //!   claims, stakes and exits, trades, short sales and closes, margin added and removed,

@@ -1,20 +1,21 @@
 //! The protocol's scenarios: premiums and fees through the split, a 50% crash and its
 //! settlement, a pool loss beyond the retention (the fund's cover, then a recorded
-//! haircut), a stale oracle and the sequencer's grace, a board nobody traded, and the
-//! cut-off second. Every expected number is derived from the fixture's keys, the state
+//! haircut), a stale oracle and the sequencer's grace, a board nobody traded, the
+//! cut-off second, and the net delta cap. Every expected number is derived from the fixture's keys, the state
 //! read before the step, and the pure crate's functions the programs must use.
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
 use mutual_insurance::{IncomeDistributed, LossCovered, JUNIOR, KIND_POOL_TAIL, SENIOR};
-use mutual_interfaces::keys::RETENTION_KEY;
+use mutual_interfaces::keys::{MAX_NET_DELTA_KEY, RETENTION_KEY};
 use mutual_market::{
     BoardSettled, Claimed, Error, FeesSplit, MarketAlreadyClaimed, MarketAlreadySettled,
-    MarketInvalidSettlementRound, MarketNotExpired, MarketSequencerDown,
+    MarketInvalidSettlementRound, MarketNetDeltaAboveCap, MarketNotExpired, MarketSequencerDown,
     MarketSequencerGracePeriod, MarketStalePrice, MarketTradingClosed,
 };
 use mutual_risk::{
     black_scholes::{prices, years_wad_from_seconds_down, Inputs},
+    stress::{book_greeks_wad, Position},
     trade::premium_asset_up,
 };
 use mutual_vault::{PayoutPulled, PremiumNotified, REASON_FEES, REASON_PREMIUM, REASON_SETTLEMENT};
@@ -725,4 +726,55 @@ fn trading_stops_exactly_at_the_cut_off_second() {
     );
     assert!(!world.listings.sender(alice).board(world.board).4);
     world.check();
+}
+
+// ---- 7. The net delta cap -------------------------------------------------------------------
+
+/// `market.maxNetDeltaWad` one wei below the pool's delta with three 2100 calls written:
+/// two calls sell, the third is refused with `MarketNetDeltaAboveCap` carrying the pool's
+/// delta (exactly the pure crate's sum over the line the book marks) and the cap, changing
+/// nothing; a sale is not checked; written puts offset the calls' delta, after which the
+/// third call sells.
+#[motsu::test]
+fn a_purchase_beyond_the_net_delta_cap_is_refused_with_the_numbers() {
+    // Three written 2100 calls at the base IV the third purchase leaves (80% + 3 x 0.1%),
+    // 30 days, spot 2000, rate 5%: the pool is short about 3 x 0.47 ETH.
+    let line = Position {
+        strike_wad: 2100 * W,
+        t_years_wad: years_wad_from_seconds_down(EXPIRY - T0),
+        vol_wad: 803 * W / 1000,
+        call_amount_wad: -3 * 1_000_000_000_000_000_000,
+        put_amount_wad: 0,
+    };
+    let delta = book_greeks_wad(2000 * W, W / 20, &[line]).expect("greeks").delta_wad;
+    assert!(delta.is_negative());
+    let cap = delta.unsigned_abs() - u(1);
+    let world = Setup::new().with(MAX_NET_DELTA_KEY, cap).deploy();
+    let (alice, bob) = fund_the_protocol(&world);
+    buy_checked(&world, alice, 0, true, wad(2));
+
+    let before = world.books();
+    let balance = world.balance(alice);
+    let err = world.buy(alice, 0, true, wad(1)).expect_err("beyond the cap");
+    assert_eq!(
+        data(err),
+        data(Error::NetDeltaAboveCap(MarketNetDeltaAboveCap {
+            marketId: ETH,
+            netDeltaWad: delta,
+            capWad: cap,
+        }))
+    );
+    unchanged(&world, &before, alice, balance, wad(2));
+
+    // A sale lowers the pool's risk and is not checked.
+    let (premium, fees, _) = world.quote(0, true, wad(1), false);
+    let sold = world.market.sender(alice).sell(world.strikes[0], true, wad(1), U256::ZERO, T0);
+    assert_eq!(sold, Ok(premium - fees));
+    world.check();
+    buy_checked(&world, alice, 0, true, wad(1));
+    // Written puts are long delta for the pool: after Bob buys two 1900 puts, the third
+    // call fits under the cap.
+    buy_checked(&world, bob, 1, false, wad(2));
+    buy_checked(&world, alice, 0, true, wad(1));
+    assert_eq!(world.open_interest(0), (wad(3), U256::ZERO));
 }

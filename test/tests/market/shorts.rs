@@ -134,6 +134,17 @@ fn a_short_sale_is_paid_by_the_pool_and_marked_as_its_receivable() {
     // The written calls are marked dearer (volatility rounded up) than the pool holds them.
     assert!(liability >= held);
 
+    // With the pool holding the calls, a purchase's quote still charges exactly what the
+    // purchase does: the book values the pool with the short book's receivable.
+    let alice = Address::from_tag("alice");
+    world.trader(alice, usdc(10_000));
+    let (quoted_premium, quoted_fees, _) = world.quote(1, false, wad(2), true);
+    let paying = world.balance(alice);
+    world.buy(alice, 1, false, wad(2)).expect("buy two puts");
+    assert_eq!(paying - world.balance(alice), quoted_premium + quoted_fees);
+    world.check();
+    let after = world.books();
+
     // Carol buys two calls back: premium up and the spread fee, from her collateral.
     let [premium, fees, vol, iv] = quote(&world, 0, true, true, wad(2));
     let cost = world

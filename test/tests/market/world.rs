@@ -34,7 +34,7 @@ use mutual_risk::{
 };
 use mutual_risk_engine::RiskEngine;
 use mutual_short_book::ShortBook;
-use mutual_test_mocks::{MockAggregator, MockErc20};
+use mutual_test_mocks::{market_params, MockAggregator, MockErc20};
 use mutual_vault::{
     MutualVault, DEPOSIT_CAP_KEY, MARK_MAX_AGE_KEY, MIN_HOLD_TIME_KEY, REDEEM_DELAY_KEY,
     STALE_BUFFER_KEY,
@@ -48,11 +48,11 @@ pub(crate) const HOUR: u64 = 3_600;
 pub(crate) const DAY: u64 = 86_400;
 /// The fixture board's expiry: 30 days after `T0`.
 pub(crate) const EXPIRY: u64 = T0 + 30 * DAY;
-/// `market.tradingCutoff`: one hour.
+/// `market.tradingCutoff`: one hour (`mutual_test_mocks::market_params`).
 pub(crate) const CUTOFF: u64 = HOUR;
 /// The ETH feed's heartbeat: one hour.
 pub(crate) const HEARTBEAT: u64 = HOUR;
-/// `market.sequencerGrace`: one hour.
+/// `market.sequencerGrace`: one hour (`mutual_test_mocks::market_params`).
 pub(crate) const GRACE: u64 = HOUR;
 /// `vault.markMaxAge`: one hour.
 pub(crate) const MARK_MAX_AGE: u64 = HOUR;
@@ -183,40 +183,8 @@ impl Setup {
                 any(tranche_key(t, INCOME_WEIGHT), u(weight)),
             ]);
         }
-        // The market's programs.
-        params.extend([
-            any(SEQUENCER_GRACE_KEY, secs(GRACE)),
-            any(RATE_KEY, pct(5)),
-            any(MIN_IV_KEY, pct(10)),
-            any(MAX_IV_KEY, pct(300)),
-            any(MIN_SKEW_KEY, pct(50)),
-            any(MAX_SKEW_KEY, pct(200)),
-            any(MIN_TENOR_KEY, secs(DAY)),
-            any(MAX_TENOR_KEY, secs(90 * DAY)),
-            any(MAX_HEARTBEAT_KEY, secs(DAY)),
-            any(IMPACT_KEY, WAD / u(1000)),
-            any(SPREAD_FEE_KEY, WAD * u(3) / u(10_000)),
-            any(SPREAD_CAP_KEY, pct(125) / u(10)),
-            any(UTIL_FEE_BASE_KEY, WAD / u(1000)),
-            any(UTIL_FEE_KINK_KEY, pct(80)),
-            any(UTIL_FEE_SLOPE_BELOW_KEY, pct(1)),
-            any(UTIL_FEE_SLOPE_ABOVE_KEY, pct(50)),
-            any(MAX_UTILIZATION_KEY, pct(90)),
-            any(MIN_TRADE_KEY, pct(1)),
-            any(MAX_STRIKE_OI_KEY, wad(1000)),
-            any(TRADING_CUTOFF_KEY, secs(CUTOFF)),
-            any(STRESS_SPOT_DOWN_KEY, pct(50)),
-            any(STRESS_SPOT_UP_KEY, pct(50)),
-            any(STRESS_VOL_UP_KEY, pct(50)),
-            any(POOL_STRESS_LIMIT_KEY, pct(50)),
-            any(INSURANCE_CREDIT_KEY, pct(50)),
-            any(MIN_COVERAGE_KEY, U256::ZERO),
-            any(LP_FEE_WEIGHT_KEY, u(6)),
-            any(RESERVE_FEE_WEIGHT_KEY, u(2)),
-            any(TREASURY_FEE_WEIGHT_KEY, u(2)),
-            any(RETENTION_KEY, pct(10)),
-            any(SETTLE_BOUNTY_KEY, usdc(5)),
-        ]);
+        // The market's programs: the values of their unit tests (`GRACE`, `CUTOFF`).
+        params.extend(market_params().map(|(key, value)| any(key, value)));
         // Traders' shorts: initial margin 120% of the stressed loss, maintenance half of
         // it, a 10% penalty shared half and half with the liquidator, at least 5 USDC.
         params.extend([
